@@ -1,0 +1,278 @@
+//! Callbacks (SPEC §6): verified first, then decoded into a typed view that keeps the raw JSON.
+
+use std::ops::Deref;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::config::Project;
+use crate::error::{Error, Result};
+use crate::fields::Obj;
+use crate::redirect::Redirect;
+use crate::signature;
+use crate::status::{OperationType, Status};
+
+/// An amount as the platform reports it: minor units and a currency code (not necessarily INR).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    /// Minor units.
+    pub amount: u64,
+    /// ISO 4217 code as received.
+    pub currency: String,
+}
+
+/// The `payment` object of a callback or status response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentInfo {
+    /// The merchant's payment id.
+    pub id: String,
+    /// `payment.type` (e.g. `purchase`).
+    pub r#type: Option<String>,
+    /// The payment status.
+    pub status: Status,
+    /// `payment.date`.
+    pub date: Option<String>,
+    /// `payment.method` (e.g. `wallet-partner`).
+    pub method: Option<String>,
+    /// What the payment holds now (0 after a full refund).
+    pub sum: Option<Money>,
+    /// `payment.description`.
+    pub description: Option<String>,
+    /// `payment.merchant_refund_id`.
+    pub merchant_refund_id: Option<String>,
+}
+
+/// The partner's view of an operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provider {
+    /// Provider id.
+    pub id: Option<String>,
+    /// The provider's payment id.
+    pub payment_id: Option<String>,
+    /// Authorisation code.
+    pub auth_code: Option<String>,
+    /// Provider date.
+    pub date: Option<String>,
+}
+
+/// One operation (a sale or a refund) of a payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operation {
+    /// The platform's operation id (may exceed 2^53).
+    pub id: u64,
+    /// `sale`, `refund`, ...
+    pub r#type: OperationType,
+    /// The operation status.
+    pub status: Status,
+    /// `operation.date`.
+    pub date: Option<String>,
+    /// `operation.created_date`.
+    pub created_date: Option<String>,
+    /// `operation.request_id`.
+    pub request_id: Option<String>,
+    /// The operation's own amount (INR): what was paid or refunded.
+    pub sum_initial: Option<Money>,
+    /// The amount converted for settlement (may be another currency; never compared).
+    pub sum_converted: Option<Money>,
+    /// Result code, `"0"` for success.
+    pub code: Option<String>,
+    /// Result message.
+    pub message: Option<String>,
+    /// The partner's data.
+    pub provider: Option<Provider>,
+}
+
+/// One entry of `errors[]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorEntry {
+    /// Error code.
+    pub code: Option<String>,
+    /// Error message.
+    pub message: Option<String>,
+    /// The field concerned.
+    pub field: Option<String>,
+    /// Description (any JSON is kept as text).
+    pub description: Option<String>,
+}
+
+/// The typed content of a callback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackData {
+    /// The project the callback is for.
+    pub project_id: Option<u64>,
+    /// The payment.
+    pub payment: PaymentInfo,
+    /// `customer.id`.
+    pub customer_id: Option<String>,
+    /// The operation that triggered the callback.
+    pub operation: Option<Operation>,
+    /// Where to send the customer, when the status is `awaiting redirect result`.
+    pub redirect: Option<Redirect>,
+    /// `errors[]`.
+    pub errors: Vec<ErrorEntry>,
+}
+
+/// A callback whose signature has been verified. Only [`Project::verify_callback`] makes one.
+///
+/// Dereferences to [`CallbackData`]; [`Callback::raw`] keeps the body as received, for audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Callback {
+    data: CallbackData,
+    raw: String,
+}
+
+impl Deref for Callback {
+    type Target = CallbackData;
+    fn deref(&self) -> &CallbackData {
+        &self.data
+    }
+}
+
+impl Callback {
+    /// The body exactly as received.
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    /// The typed content.
+    pub fn data(&self) -> &CallbackData {
+        &self.data
+    }
+
+    /// The payment id the callback is about.
+    pub fn payment_id(&self) -> &str {
+        &self.data.payment.id
+    }
+
+    /// The typed content as JSON (for bindings and logs; contains no secret).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.data).unwrap_or_default()
+    }
+}
+
+impl Project {
+    /// Verifies a callback body's signature, then decodes it (SPEC §2.1, §6).
+    ///
+    /// A callback for another project is rejected with [`Error::ProjectMismatch`].
+    pub fn verify_callback(&self, body: &[u8]) -> Result<Callback> {
+        let value = signature::verify_body(body, self.key())?;
+        let map = value.as_object().expect("verify_body accepts objects only");
+        let data = decode_callback(map)?;
+        check_project(self, data.project_id)?;
+        Ok(Callback {
+            data,
+            // verify_body checked UTF-8
+            raw: String::from_utf8_lossy(body).into_owned(),
+        })
+    }
+}
+
+pub(crate) fn check_project(project: &Project, got: Option<u64>) -> Result<()> {
+    match got {
+        Some(id) if id != project.id() => Err(Error::ProjectMismatch {
+            expected: project.id(),
+            got: id.to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn decode_callback(map: &Map<String, Value>) -> Result<CallbackData> {
+    let root = Obj::root(map);
+    let project_id = match root.u64("project_id")? {
+        Some(id) => Some(id),
+        None => match root.obj("general")? {
+            Some(g) => g.u64("project_id")?,
+            None => None,
+        },
+    };
+    let payment = decode_payment(&root.obj_req("payment")?)?;
+    let customer_id = match root.obj("customer")? {
+        Some(c) => c.id("id")?,
+        None => None,
+    };
+    let operation = match root.obj("operation")? {
+        Some(op) => Some(decode_operation(&op)?),
+        None => None,
+    };
+    let redirect = match root.obj("redirect_data")? {
+        Some(r) => Some(Redirect::decode(&r)?),
+        None => None,
+    };
+    let errors = decode_errors(&root)?;
+    Ok(CallbackData {
+        project_id,
+        payment,
+        customer_id,
+        operation,
+        redirect,
+        errors,
+    })
+}
+
+pub(crate) fn decode_payment(p: &Obj<'_>) -> Result<PaymentInfo> {
+    Ok(PaymentInfo {
+        id: p.id("id")?
+            .ok_or_else(|| Error::malformed(p.path_of("id"), "required"))?,
+        r#type: p.str("type")?.map(str::to_owned),
+        status: Status::parse(p.str_req("status")?),
+        date: p.str("date")?.map(str::to_owned),
+        method: p.str("method")?.map(str::to_owned),
+        sum: decode_money(p, "sum")?,
+        description: p.text("description"),
+        merchant_refund_id: p.id("merchant_refund_id")?,
+    })
+}
+
+pub(crate) fn decode_operation(op: &Obj<'_>) -> Result<Operation> {
+    Ok(Operation {
+        id: op
+            .u64("id")?
+            .ok_or_else(|| Error::malformed(op.path_of("id"), "required"))?,
+        r#type: OperationType::parse(op.str_req("type")?),
+        status: Status::parse(op.str_req("status")?),
+        date: op.str("date")?.map(str::to_owned),
+        created_date: op.str("created_date")?.map(str::to_owned),
+        request_id: op.id("request_id")?,
+        sum_initial: decode_money(op, "sum_initial")?,
+        sum_converted: decode_money(op, "sum_converted")?,
+        code: op.id("code")?,
+        message: op.text("message"),
+        provider: match op.obj("provider")? {
+            Some(pr) => Some(Provider {
+                id: pr.id("id")?,
+                payment_id: pr.id("payment_id")?,
+                auth_code: pr.id("auth_code")?,
+                date: pr.str("date")?.map(str::to_owned),
+            }),
+            None => None,
+        },
+    })
+}
+
+fn decode_money(parent: &Obj<'_>, key: &str) -> Result<Option<Money>> {
+    let Some(m) = parent.obj(key)? else {
+        return Ok(None);
+    };
+    Ok(Some(Money {
+        amount: m
+            .u64("amount")?
+            .ok_or_else(|| Error::malformed(m.path_of("amount"), "required"))?,
+        currency: m.str_req("currency")?.to_owned(),
+    }))
+}
+
+pub(crate) fn decode_errors(root: &Obj<'_>) -> Result<Vec<ErrorEntry>> {
+    let items = root.arr("errors")?;
+    let mut errors = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let e = root.item("errors", i, item)?;
+        errors.push(ErrorEntry {
+            code: e.id("code")?,
+            message: e.text("message"),
+            field: e.text("field"),
+            description: e.text("description"),
+        });
+    }
+    Ok(errors)
+}

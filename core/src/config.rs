@@ -1,0 +1,89 @@
+//! The merchant's project: id, secret key and the platform's base URLs.
+
+use crate::error::{Error, Result};
+use crate::signature::SecretKey;
+
+/// The Gate API base URL used unless configured otherwise.
+pub const DEFAULT_GATE_URL: &str = "https://api.ecommpay.com";
+/// The Payment Page URL used unless configured otherwise.
+pub const DEFAULT_PAYMENT_PAGE_URL: &str = "https://paymentpage.ecommpay.com/payment";
+
+/// A merchant project: what every request is signed and every message verified with.
+///
+/// `Debug` never shows the secret:
+/// ```
+/// use wallet_partner::{Project, SecretKey};
+/// let p = Project::new(42, SecretKey::new("top-secret"));
+/// assert!(!format!("{p:?}").contains("top-secret"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Project {
+    id: u64,
+    key: SecretKey,
+    gate_url: String,
+    payment_page_url: String,
+}
+
+impl Project {
+    /// A project with the default platform URLs. The id is checked when it is first used;
+    /// [`Project::try_new`] checks it at once.
+    pub fn new(project_id: u64, key: SecretKey) -> Project {
+        Project {
+            id: project_id,
+            key,
+            gate_url: DEFAULT_GATE_URL.to_owned(),
+            payment_page_url: DEFAULT_PAYMENT_PAGE_URL.to_owned(),
+        }
+    }
+
+    /// A project, checking the id (1..=4294967295) and that the secret is not empty.
+    pub fn try_new(project_id: u64, key: SecretKey) -> Result<Project> {
+        let p = Project::new(project_id, key);
+        p.checked_id()?;
+        if p.key.is_empty() {
+            return Err(Error::missing("secret_key"));
+        }
+        Ok(p)
+    }
+
+    /// Uses another Gate base URL (e.g. a test environment). A trailing `/` is dropped.
+    pub fn with_gate_url(mut self, url: impl Into<String>) -> Project {
+        self.gate_url = url.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Uses another Payment Page URL (the full URL up to `?`).
+    pub fn with_payment_page_url(mut self, url: impl Into<String>) -> Project {
+        self.payment_page_url = url.into();
+        self
+    }
+
+    /// The project id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The Gate base URL.
+    pub fn gate_url(&self) -> &str {
+        &self.gate_url
+    }
+
+    /// The Payment Page URL.
+    pub fn payment_page_url(&self) -> &str {
+        &self.payment_page_url
+    }
+
+    /// The secret key (redacted in `Debug`).
+    pub fn key(&self) -> &SecretKey {
+        &self.key
+    }
+
+    /// The project id, checked against 1..=4294967295.
+    pub fn checked_id(&self) -> Result<u64> {
+        if (1..=u64::from(u32::MAX)).contains(&self.id) {
+            Ok(self.id)
+        } else {
+            Err(Error::InvalidProjectId(self.id))
+        }
+    }
+}

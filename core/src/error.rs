@@ -1,0 +1,301 @@
+//! One error type for the whole library, with stable numeric codes.
+//!
+//! Code ranges (stable forever, shared by every binding):
+//! - `1xxx` caller misuse or invalid merchant input,
+//! - `2xxx` untrusted input (signatures, malformed or mismatched messages),
+//! - `3xxx` errors reported by the platform,
+//! - `9xxx` binding-only failures (NULL pointers, invalid UTF-8, caught panics).
+
+/// Everything that can go wrong, each variant with its own stable [`Error::code`].
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// A currency other than INR was given.
+    #[error("{field}: only INR is supported by wallet-partner, got {got:?}")]
+    UnsupportedCurrency {
+        /// Where the currency came from.
+        field: String,
+        /// The currency that was given.
+        got: String,
+    },
+    /// An amount outside 100..=40 000 000 paise.
+    #[error("{field}: expected 100 to 40000000 paise (1.00 to 400000.00 INR), got {got}")]
+    AmountOutOfRange {
+        /// Where the amount came from.
+        field: String,
+        /// The amount that was given, as text (it may be negative or huge).
+        got: String,
+    },
+    /// A required field is missing or empty.
+    #[error("{field}: required")]
+    MissingField {
+        /// The dotted path of the field.
+        field: String,
+    },
+    /// A field has a value that breaks a rule of the protocol.
+    #[error("{field}: {reason}")]
+    InvalidField {
+        /// The dotted path of the field.
+        field: String,
+        /// What was expected and what was got.
+        reason: String,
+    },
+    /// The project id is outside 1..=4294967295.
+    #[error("general.project_id: expected 1 to 4294967295, got {0}")]
+    InvalidProjectId(u64),
+    /// Parameters to sign are not a JSON object.
+    #[error("params: expected a JSON object, got {0}")]
+    NotAnObject(&'static str),
+    /// The action is not allowed in the payment's current state.
+    #[error("cannot {action} a payment in state {state}")]
+    InvalidTransition {
+        /// What was attempted.
+        action: &'static str,
+        /// The state the payment is in.
+        state: &'static str,
+    },
+    /// A refund for another amount than the purchase (only full refunds exist).
+    #[error("refund amount {requested} differs from the purchase amount {purchased}: wallet-partner supports full refunds only")]
+    PartialRefund {
+        /// The amount asked for, in paise.
+        requested: u64,
+        /// The purchase amount, in paise.
+        purchased: u64,
+    },
+
+    /// The message carries no signature.
+    #[error("missing signature: {0}")]
+    MissingSignature(&'static str),
+    /// The signature does not match the message and the secret key.
+    #[error("invalid signature: the message was not signed with this project's secret key, or was altered")]
+    InvalidSignature,
+    /// The body is not valid JSON (or not UTF-8).
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+    /// The JSON is valid but a field has the wrong type or shape.
+    #[error("{field}: {reason}")]
+    MalformedMessage {
+        /// The dotted path of the field.
+        field: String,
+        /// What was expected and what was got.
+        reason: String,
+    },
+    /// A message nests deeper than the library accepts.
+    #[error("message nests deeper than {0} levels")]
+    NestingTooDeep(usize),
+    /// A message is larger than the library accepts.
+    #[error("message is {size} bytes, more than the {limit} bytes accepted")]
+    TooLarge {
+        /// The size received.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A message for another project.
+    #[error("project_id: message is for project {got}, this is project {expected}")]
+    ProjectMismatch {
+        /// This project.
+        expected: u64,
+        /// The project in the message.
+        got: String,
+    },
+    /// A message for another payment.
+    #[error("payment.id: message is for payment {got:?}, this is payment {expected:?}")]
+    PaymentMismatch {
+        /// This payment.
+        expected: String,
+        /// The payment in the message.
+        got: String,
+    },
+    /// A message with another amount than the payment's.
+    #[error("{field}: message says {got} paise, the payment is {expected} paise")]
+    AmountMismatch {
+        /// Which amount.
+        field: String,
+        /// The payment's amount.
+        expected: u64,
+        /// The amount in the message.
+        got: u64,
+    },
+    /// A message with another currency than the payment's.
+    #[error("{field}: message says {got:?}, the payment is in INR")]
+    CurrencyMismatch {
+        /// Which currency.
+        field: String,
+        /// The currency in the message.
+        got: String,
+    },
+    /// A terminal payment received an outcome that contradicts it: needs manual review.
+    #[error("conflicting outcome: payment is {state}, but a message says {outcome}; nothing changed, review manually")]
+    ConflictingOutcome {
+        /// The state the payment is in.
+        state: &'static str,
+        /// What the message says.
+        outcome: String,
+    },
+    /// A Gate response that is neither "accepted" nor a platform error body.
+    #[error("unexpected Gate response (HTTP {http_status}): {detail}")]
+    UnexpectedResponse {
+        /// The HTTP status received.
+        http_status: u16,
+        /// What was wrong with it.
+        detail: String,
+    },
+    /// A snapshot that cannot be restored.
+    #[error("snapshot: {0}")]
+    InvalidSnapshot(String),
+    /// A snapshot written by an unknown schema version.
+    #[error("snapshot: schema version {got} is not supported (this library reads version {supported})")]
+    UnsupportedSnapshotVersion {
+        /// The version found.
+        got: u64,
+        /// The version this library reads.
+        supported: u64,
+    },
+
+    /// The platform rejected a request.
+    #[error("platform rejected the request (HTTP {http_status}, code {code}): {message}")]
+    Platform {
+        /// The HTTP status.
+        http_status: u16,
+        /// The platform's code (e.g. "3041").
+        code: String,
+        /// The platform's message.
+        message: String,
+    },
+
+    /// A required pointer argument was NULL.
+    #[error("{0}: NULL pointer")]
+    NullPointer(&'static str),
+    /// A string argument was not valid UTF-8.
+    #[error("{0}: not valid UTF-8")]
+    InvalidUtf8(&'static str),
+    /// An output buffer is too small.
+    #[error("output buffer too small: {needed} bytes needed")]
+    BufferTooSmall {
+        /// The number of bytes needed.
+        needed: usize,
+    },
+    /// A panic was caught at the binding boundary (a bug: please report it).
+    #[error("internal error (panic caught at the binding boundary): {0}")]
+    Panic(String),
+}
+
+impl Error {
+    /// The stable numeric code of this error (the same in every binding).
+    ///
+    /// ```
+    /// use wallet_partner::Error;
+    /// assert_eq!(Error::InvalidSignature.code(), 2002);
+    /// ```
+    pub fn code(&self) -> u32 {
+        match self {
+            Error::UnsupportedCurrency { .. } => 1001,
+            Error::AmountOutOfRange { .. } => 1002,
+            Error::MissingField { .. } => 1003,
+            Error::InvalidField { .. } => 1004,
+            Error::InvalidProjectId(_) => 1005,
+            Error::NotAnObject(_) => 1006,
+            Error::InvalidTransition { .. } => 1007,
+            Error::PartialRefund { .. } => 1008,
+            Error::MissingSignature(_) => 2001,
+            Error::InvalidSignature => 2002,
+            Error::MalformedJson(_) => 2003,
+            Error::MalformedMessage { .. } => 2004,
+            Error::NestingTooDeep(_) => 2005,
+            Error::TooLarge { .. } => 2006,
+            Error::ProjectMismatch { .. } => 2007,
+            Error::PaymentMismatch { .. } => 2008,
+            Error::AmountMismatch { .. } => 2009,
+            Error::CurrencyMismatch { .. } => 2010,
+            Error::ConflictingOutcome { .. } => 2011,
+            Error::UnexpectedResponse { .. } => 2012,
+            Error::InvalidSnapshot(_) => 2013,
+            Error::UnsupportedSnapshotVersion { .. } => 2014,
+            Error::Platform { .. } => 3001,
+            Error::NullPointer(_) => 9001,
+            Error::InvalidUtf8(_) => 9002,
+            Error::BufferTooSmall { .. } => 9003,
+            Error::Panic(_) => 9004,
+        }
+    }
+
+    /// A short stable name of the error kind (`"invalid_signature"`), for logs and bindings.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::UnsupportedCurrency { .. } => "unsupported_currency",
+            Error::AmountOutOfRange { .. } => "amount_out_of_range",
+            Error::MissingField { .. } => "missing_field",
+            Error::InvalidField { .. } => "invalid_field",
+            Error::InvalidProjectId(_) => "invalid_project_id",
+            Error::NotAnObject(_) => "not_an_object",
+            Error::InvalidTransition { .. } => "invalid_transition",
+            Error::PartialRefund { .. } => "partial_refund",
+            Error::MissingSignature(_) => "missing_signature",
+            Error::InvalidSignature => "invalid_signature",
+            Error::MalformedJson(_) => "malformed_json",
+            Error::MalformedMessage { .. } => "malformed_message",
+            Error::NestingTooDeep(_) => "nesting_too_deep",
+            Error::TooLarge { .. } => "too_large",
+            Error::ProjectMismatch { .. } => "project_mismatch",
+            Error::PaymentMismatch { .. } => "payment_mismatch",
+            Error::AmountMismatch { .. } => "amount_mismatch",
+            Error::CurrencyMismatch { .. } => "currency_mismatch",
+            Error::ConflictingOutcome { .. } => "conflicting_outcome",
+            Error::UnexpectedResponse { .. } => "unexpected_response",
+            Error::InvalidSnapshot(_) => "invalid_snapshot",
+            Error::UnsupportedSnapshotVersion { .. } => "unsupported_snapshot_version",
+            Error::Platform { .. } => "platform",
+            Error::NullPointer(_) => "null_pointer",
+            Error::InvalidUtf8(_) => "invalid_utf8",
+            Error::BufferTooSmall { .. } => "buffer_too_small",
+            Error::Panic(_) => "panic",
+        }
+    }
+
+    /// The error family, from the code's thousands digit.
+    pub fn family(&self) -> ErrorFamily {
+        match self.code() / 1000 {
+            1 => ErrorFamily::Validation,
+            2 => ErrorFamily::Untrusted,
+            3 => ErrorFamily::Platform,
+            _ => ErrorFamily::Binding,
+        }
+    }
+
+    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
+        Error::InvalidField {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn missing(field: impl Into<String>) -> Error {
+        Error::MissingField {
+            field: field.into(),
+        }
+    }
+
+    pub(crate) fn malformed(field: impl Into<String>, reason: impl Into<String>) -> Error {
+        Error::MalformedMessage {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// The four families of errors, by code range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorFamily {
+    /// 1xxx: the caller's input or a call in the wrong state.
+    Validation,
+    /// 2xxx: an untrusted message was rejected.
+    Untrusted,
+    /// 3xxx: the platform reported an error.
+    Platform,
+    /// 9xxx: a binding-level failure.
+    Binding,
+}
+
+/// Shorthand for results of this library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,54 @@
+//! # wallet-partner
+//!
+//! A sans-IO Rust core for ECommPay's `wallet-partner` payment method (e-wallets through a
+//! partner, India, INR): it validates orders, builds and signs requests, verifies and decodes
+//! callbacks and responses, handles the redirect to the partner, and runs the payment/refund
+//! lifecycle. It never opens a socket, reads a clock or touches a file: the host does its own
+//! HTTP and passes time in.
+//!
+//! ```
+//! use wallet_partner::{request, Amount, Customer, Order, Project, ReturnUrl, SecretKey};
+//!
+//! let project = Project::new(48039, SecretKey::new("your-secret-key"));
+//! let customer = Customer {
+//!     id: "cust_1".into(),
+//!     ip_address: Some("203.0.113.7".into()),
+//!     first_name: Some("Aarav".into()),
+//!     last_name: Some("Sharma".into()),
+//!     phone: Some("919876543210".into()),
+//!     email: Some("aarav@example.in".into()),
+//! };
+//! let order = Order::new("order-1001", Amount::new(46_372)?, customer, ReturnUrl::new("https://shop.example/ok"));
+//! let req = request::gate_sale(&project, &order)?;
+//! assert_eq!(req.url, "https://api.ecommpay.com/v2/payment/wallet-partner/sale");
+//! // ... send `req` with your HTTP client; later, a callback arrives:
+//! let body = br#"{"payment":{"id":"order-1001","status":"success"},"signature":"forged"}"#;
+//! assert_eq!(project.verify_callback(body).unwrap_err().code(), 2002);
+//! # Ok::<(), wallet_partner::Error>(())
+//! ```
+
+pub mod callback;
+pub mod config;
+pub mod error;
+mod fields;
+pub mod money;
+pub mod order;
+pub mod redirect;
+pub mod request;
+pub mod response;
+pub mod signature;
+pub mod status;
+
+pub use callback::{Callback, CallbackData, ErrorEntry, Money, Operation, PaymentInfo, Provider};
+pub use config::Project;
+pub use error::{Error, ErrorFamily, Result};
+pub use money::{Amount, Currency};
+pub use order::{Channel, Customer, Order, ReturnUrl};
+pub use redirect::Redirect;
+pub use request::{HttpRequest, Refund};
+pub use response::{GateResponse, StatusAnswer, StatusData, StatusReport};
+pub use signature::SecretKey;
+pub use status::{OperationType, Status};
+
+/// The library's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

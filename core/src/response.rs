@@ -1,0 +1,237 @@
+//! Gate's synchronous answers (SPEC §4.4) and the signed status response (SPEC §4.3).
+
+use std::ops::Deref;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::callback::{check_project, decode_errors, decode_operation, decode_payment, ErrorEntry, Operation, PaymentInfo};
+use crate::config::Project;
+use crate::error::{Error, Result};
+use crate::fields::Obj;
+use crate::redirect::Redirect;
+use crate::signature::{self, parse_body};
+
+/// The platform's code for "payment ID already exists".
+pub const CODE_DUPLICATE_PAYMENT_ID: &str = "3041";
+/// The platform's code for "transaction not found".
+pub const CODE_NOT_FOUND: &str = "3061";
+
+/// What Gate answered to a sale, refund or status request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GateResponse {
+    /// HTTP 200 `status: success`: accepted for processing; the outcome comes by callback.
+    Accepted {
+        /// The platform's request id.
+        request_id: Option<String>,
+        /// The project id echoed back.
+        project_id: Option<u64>,
+        /// The payment id echoed back.
+        payment_id: Option<String>,
+    },
+    /// An error body: the request was rejected.
+    Rejected {
+        /// The HTTP status.
+        http_status: u16,
+        /// The platform's code (e.g. `"3041"`).
+        code: String,
+        /// The platform's message.
+        message: String,
+    },
+}
+
+impl GateResponse {
+    /// Decodes an HTTP status and body; anything else than the two documented shapes is
+    /// [`Error::UnexpectedResponse`] carrying the HTTP status.
+    ///
+    /// ```
+    /// use wallet_partner::GateResponse;
+    /// let r = GateResponse::decode(400, br#"{"status":"error","code":"3041","message":"Payment ID already exists"}"#).unwrap();
+    /// assert!(matches!(r, GateResponse::Rejected { ref code, .. } if code == "3041"));
+    /// assert_eq!(GateResponse::decode(502, b"<html>Bad gateway</html>").unwrap_err().code(), 2012);
+    /// ```
+    pub fn decode(http_status: u16, body: &[u8]) -> Result<GateResponse> {
+        let unexpected = |detail: String| Error::UnexpectedResponse {
+            http_status,
+            detail,
+        };
+        let value = parse_body(body).map_err(|e| unexpected(e.to_string()))?;
+        let Value::Object(map) = &value else {
+            return Err(unexpected(format!(
+                "expected a JSON object, got {}",
+                signature::type_name(&value)
+            )));
+        };
+        let root = Obj::root(map);
+        let status = root.str("status").map_err(|e| unexpected(e.to_string()))?;
+        match (http_status, status) {
+            (200, Some("success")) => Ok(GateResponse::Accepted {
+                request_id: root.id("request_id").map_err(|e| unexpected(e.to_string()))?,
+                project_id: root.u64("project_id").map_err(|e| unexpected(e.to_string()))?,
+                payment_id: root.id("payment_id").map_err(|e| unexpected(e.to_string()))?,
+            }),
+            (_, Some("error")) => {
+                let code = root
+                    .id("code")
+                    .map_err(|e| unexpected(e.to_string()))?
+                    .ok_or_else(|| unexpected("error body without a code".into()))?;
+                Ok(GateResponse::Rejected {
+                    http_status,
+                    code,
+                    message: root.text("message").unwrap_or_default(),
+                })
+            }
+            (200, other) => Err(unexpected(format!(
+                "HTTP 200 with status {other:?}, expected \"success\""
+            ))),
+            (_, other) => Err(unexpected(format!(
+                "HTTP {http_status} with status {other:?}, expected an error body"
+            ))),
+        }
+    }
+
+    /// `Ok` for an accepted request, [`Error::Platform`] for a rejected one.
+    pub fn into_result(self) -> Result<GateResponse> {
+        match self {
+            GateResponse::Rejected {
+                http_status,
+                code,
+                message,
+            } => Err(Error::Platform {
+                http_status,
+                code,
+                message,
+            }),
+            accepted => Ok(accepted),
+        }
+    }
+}
+
+/// The typed content of a status response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusData {
+    /// The project id, if the response carries one.
+    pub project_id: Option<u64>,
+    /// The payment as the platform sees it now.
+    pub payment: PaymentInfo,
+    /// Every operation of the payment, oldest first as received.
+    pub operations: Vec<Operation>,
+    /// A pending redirect, if any.
+    pub redirect: Option<Redirect>,
+    /// `errors[]`.
+    pub errors: Vec<ErrorEntry>,
+}
+
+/// A verified status response. Only [`Project::verify_status_response`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusReport {
+    data: StatusData,
+    raw: String,
+}
+
+impl Deref for StatusReport {
+    type Target = StatusData;
+    fn deref(&self) -> &StatusData {
+        &self.data
+    }
+}
+
+impl StatusReport {
+    /// The body exactly as received.
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    /// The typed content.
+    pub fn data(&self) -> &StatusData {
+        &self.data
+    }
+
+    /// The last operation of the given type, if any.
+    pub fn last_operation(&self, kind: &crate::status::OperationType) -> Option<&Operation> {
+        self.data.operations.iter().rev().find(|op| &op.r#type == kind)
+    }
+}
+
+/// What a status request told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusAnswer {
+    /// The payment exists; here is its signed state.
+    Found(Box<StatusReport>),
+    /// `3061`: not found (yet): after a Payment Page launch it means "not submitted yet".
+    NotFound {
+        /// The platform's message.
+        message: String,
+    },
+    /// Another error body.
+    Rejected {
+        /// The HTTP status.
+        http_status: u16,
+        /// The platform's code.
+        code: String,
+        /// The platform's message.
+        message: String,
+    },
+}
+
+impl Project {
+    /// Decodes a status response: error bodies are reported as such, a payment report must
+    /// carry a valid signature (SPEC §4.3).
+    pub fn verify_status_response(&self, http_status: u16, body: &[u8]) -> Result<StatusAnswer> {
+        let value = parse_body(body)?;
+        let Value::Object(map) = &value else {
+            return Err(Error::malformed(
+                "body",
+                format!("expected a JSON object, got {}", signature::type_name(&value)),
+            ));
+        };
+        if map.get("status").and_then(Value::as_str) == Some("error") && !map.contains_key("payment") {
+            return match GateResponse::decode(http_status, body)? {
+                GateResponse::Rejected { code, message, .. } if code == CODE_NOT_FOUND => {
+                    Ok(StatusAnswer::NotFound { message })
+                }
+                GateResponse::Rejected {
+                    http_status,
+                    code,
+                    message,
+                } => Ok(StatusAnswer::Rejected {
+                    http_status,
+                    code,
+                    message,
+                }),
+                GateResponse::Accepted { .. } => Err(Error::malformed("status", "unexpected")),
+            };
+        }
+        signature::verify_object(map, self.key())?;
+        let root = Obj::root(map);
+        let project_id = match root.u64("project_id")? {
+            Some(id) => Some(id),
+            None => match root.obj("general")? {
+                Some(g) => g.u64("project_id")?,
+                None => None,
+            },
+        };
+        check_project(self, project_id)?;
+        let payment = decode_payment(&root.obj_req("payment")?)?;
+        let items = root.arr("operations")?;
+        let mut operations = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            operations.push(decode_operation(&root.item("operations", i, item)?)?);
+        }
+        let redirect = match root.obj("redirect_data")? {
+            Some(r) => Some(Redirect::decode(&r)?),
+            None => None,
+        };
+        Ok(StatusAnswer::Found(Box::new(StatusReport {
+            data: StatusData {
+                project_id,
+                payment,
+                operations,
+                redirect,
+                errors: decode_errors(&root)?,
+            },
+            raw: String::from_utf8_lossy(body).into_owned(),
+        })))
+    }
+}
