@@ -79,7 +79,8 @@ pub struct Order {
 }
 
 /// How an order will be paid: the Gate needs every customer field, the Payment Page asks itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// Server-to-server sale through the Gate API.
     Gate,

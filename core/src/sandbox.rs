@@ -1,0 +1,478 @@
+//! A deterministic stand-in for the platform, for tests and demos: no clock, no IO, seeded.
+//!
+//! It checks Gate requests as the platform would (signature, required fields, INR, limits,
+//! duplicate payment ids, refund rules), answers them, and produces signed callbacks and
+//! status responses for a chosen scenario.
+//!
+//! ```
+//! use wallet_partner::sandbox::{Sandbox, SaleScenario};
+//! use wallet_partner::{Amount, Customer, Order, Payment, ReturnUrl, SecretKey, StateKind};
+//!
+//! let mut sandbox = Sandbox::new(48039, SecretKey::new("sandbox-secret"), 7);
+//! let project = sandbox.project();
+//! let customer = Customer {
+//!     id: "c1".into(), ip_address: Some("203.0.113.7".into()), first_name: Some("Aarav".into()),
+//!     last_name: Some("Sharma".into()), phone: Some("919876543210".into()), email: Some("a@example.in".into()),
+//! };
+//! let order = Order::new("o-1", Amount::new(50_000)?, customer, ReturnUrl::new("https://shop.example/ok"));
+//! let mut payment = Payment::new(&project, order)?;
+//! let req = payment.start_gate_sale(&project, 0)?;
+//! let answer = sandbox.handle(&req);
+//! payment.on_response(&project, answer.http_status, &answer.body, 1)?;
+//! for body in sandbox.complete_sale("o-1", SaleScenario::RedirectThenSuccess)? {
+//!     let callback = project.verify_callback(&body)?;
+//!     payment.apply(&project, &callback, 2)?;
+//! }
+//! assert_eq!(payment.kind(), StateKind::Succeeded);
+//! # Ok::<(), wallet_partner::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use crate::config::Project;
+use crate::error::{Error, Result};
+use crate::fields::Obj;
+use crate::money::Amount;
+use crate::request::HttpRequest;
+use crate::signature::{self, parse_body, SecretKey};
+
+/// How a sale ends in the sandbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaleScenario {
+    /// One `success` callback.
+    Success,
+    /// One `decline` callback, code 20000.
+    Decline,
+    /// `awaiting redirect result` (with redirect data), then `success`.
+    RedirectThenSuccess,
+    /// `awaiting redirect result`, then `decline`.
+    RedirectThenDecline,
+    /// `processing`, then `success`.
+    ProcessingThenSuccess,
+}
+
+/// How a refund ends in the sandbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundScenario {
+    /// `refunded`: refund operation `success`, payment sum 0.
+    Success,
+    /// Refund operation `decline`, code 3283; the payment stays `success`.
+    Decline,
+}
+
+/// The sandbox's answer to a Gate request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxResponse {
+    /// HTTP status.
+    pub http_status: u16,
+    /// JSON body.
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+struct SandboxPayment {
+    amount: u64,
+    customer_id: String,
+    description: Option<String>,
+    status: &'static str,
+    operations: Vec<Value>,
+    redirect: Option<Value>,
+    refund_requested: bool,
+}
+
+/// The platform stand-in. Holds the project id and secret, like the real platform.
+#[derive(Debug, Clone)]
+pub struct Sandbox {
+    project_id: u64,
+    key: SecretKey,
+    rng: u64,
+    clock: u64,
+    next_operation_id: u64,
+    payments: BTreeMap<String, SandboxPayment>,
+}
+
+impl Sandbox {
+    /// A sandbox for one project; the same seed gives the same ids and bodies.
+    pub fn new(project_id: u64, key: SecretKey, seed: u64) -> Sandbox {
+        let mut s = Sandbox {
+            project_id,
+            key,
+            rng: seed ^ 0x5DEE_CE66_D1CE_4E5B,
+            clock: 0,
+            next_operation_id: 0,
+            payments: BTreeMap::new(),
+        };
+        // Operation ids above 2^53, as on the platform.
+        s.next_operation_id = (1u64 << 53) + (s.random() % 1_000_000_000);
+        s
+    }
+
+    /// A [`Project`] with the sandbox's id and secret.
+    pub fn project(&self) -> Project {
+        Project::new(self.project_id, self.key.clone())
+    }
+
+    fn random(&mut self) -> u64 {
+        // splitmix64
+        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn token(&mut self, len: usize) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        (0..len)
+            .map(|_| ALPHABET[(self.random() % ALPHABET.len() as u64) as usize] as char)
+            .collect()
+    }
+
+    fn date(&mut self) -> String {
+        self.clock += 7;
+        let t = self.clock;
+        format!("2026-11-28T{:02}:{:02}:{:02}+0000", 10 + (t / 3600) % 12, (t / 60) % 60, t % 60)
+    }
+
+    fn error(http_status: u16, code: &str, message: &str) -> SandboxResponse {
+        SandboxResponse {
+            http_status,
+            body: json!({"status": "error", "code": code, "message": message}).to_string().into_bytes(),
+        }
+    }
+
+    /// Answers a Gate request (sale, refund or status) as the platform would.
+    pub fn handle(&mut self, request: &HttpRequest) -> SandboxResponse {
+        let path = request
+            .url
+            .find("/v2/")
+            .map(|i| &request.url[i..])
+            .unwrap_or("");
+        let value = match parse_body(&request.body) {
+            Ok(Value::Object(map)) => map,
+            _ => return Sandbox::error(422, "2003", "Invalid JSON"),
+        };
+        match signature::verify_object(&value, &self.key) {
+            Ok(()) => {}
+            Err(Error::MissingSignature(_)) => return Sandbox::error(400, "3262", "Empty signature"),
+            Err(_) => return Sandbox::error(400, "3261", "Invalid signature"),
+        }
+        let root = Obj::root(&value);
+        let general = match root.obj("general") {
+            Ok(Some(g)) => g,
+            _ => return Sandbox::error(400, "2004", "general: required field missing"),
+        };
+        match general.u64("project_id") {
+            Ok(Some(id)) if id == self.project_id => {}
+            Ok(Some(_)) => return Sandbox::error(403, "2005", "project_id does not match"),
+            _ => return Sandbox::error(400, "2004", "general.project_id: required field missing"),
+        }
+        let payment_id = match general.str("payment_id") {
+            Ok(Some(id)) if !id.is_empty() => id.to_owned(),
+            _ => return Sandbox::error(400, "2004", "general.payment_id: required field missing"),
+        };
+        let result = match path {
+            "/v2/payment/wallet-partner/sale" => self.sale(&root, &payment_id),
+            "/v2/payment/wallet-partner/refund" => self.refund(&root, &payment_id),
+            "/v2/payment/status" => return self.status_response(&payment_id),
+            _ => Err(Sandbox::error(400, "2004", "unknown endpoint")),
+        };
+        match result {
+            Ok(()) => {
+                let request_id = self.token(16);
+                SandboxResponse {
+                    http_status: 200,
+                    body: json!({"status": "success", "request_id": request_id,
+                                 "project_id": self.project_id, "payment_id": payment_id})
+                        .to_string()
+                        .into_bytes(),
+                }
+            }
+            Err(resp) => resp,
+        }
+    }
+
+    fn sale(&mut self, root: &Obj<'_>, payment_id: &str) -> std::result::Result<(), SandboxResponse> {
+        let missing = |f: &str| Sandbox::error(400, "2004", &format!("{f}: required field missing"));
+        let payment = root.obj("payment").ok().flatten().ok_or_else(|| missing("payment"))?;
+        let amount = payment.u64("amount").ok().flatten().ok_or_else(|| missing("payment.amount"))?;
+        match payment.str("currency") {
+            Ok(Some("INR")) => {}
+            _ => return Err(Sandbox::error(400, "2004", "payment.currency: wallet-partner accepts INR only")),
+        }
+        if Amount::new(amount).is_err() {
+            return Err(Sandbox::error(400, "2642", "Amount is out of the method's limits"));
+        }
+        let customer = root.obj("customer").ok().flatten().ok_or_else(|| missing("customer"))?;
+        for f in ["id", "ip_address", "first_name", "last_name", "phone", "email"] {
+            match customer.str(f) {
+                Ok(Some(v)) if !v.is_empty() => {}
+                _ => return Err(missing(&format!("customer.{f}"))),
+            }
+        }
+        let ret = root.obj("return_url").ok().flatten().ok_or_else(|| missing("return_url"))?;
+        if !matches!(ret.str("success"), Ok(Some(v)) if !v.is_empty()) {
+            return Err(missing("return_url.success"));
+        }
+        if self.payments.contains_key(payment_id) {
+            return Err(Sandbox::error(400, "3041", "Payment ID already exists"));
+        }
+        let customer_id = customer.str("id").ok().flatten().unwrap_or("").to_owned();
+        let description = payment.str("description").ok().flatten().map(str::to_owned);
+        self.register(payment_id, amount, customer_id, description);
+        Ok(())
+    }
+
+    fn register(&mut self, payment_id: &str, amount: u64, customer_id: String, description: Option<String>) {
+        self.payments.insert(
+            payment_id.to_owned(),
+            SandboxPayment {
+                amount,
+                customer_id,
+                description,
+                status: "processing",
+                operations: Vec::new(),
+                redirect: None,
+                refund_requested: false,
+            },
+        );
+    }
+
+    /// Registers a payment launched through a Payment Page URL (signature checked), as if the
+    /// customer had submitted the page.
+    pub fn open_payment_page(&mut self, url: &str) -> Result<()> {
+        let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+        let mut params = Map::new();
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            params.insert(k.into_owned(), Value::String(v.into_owned()));
+        }
+        signature::verify_object(&params, &self.key)?;
+        let get = |k: &str| params.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+        let amount: u64 = get("payment_amount")
+            .parse()
+            .map_err(|_| Error::malformed("payment_amount", "expected an integer"))?;
+        if get("project_id") != self.project_id.to_string() {
+            return Err(Error::ProjectMismatch {
+                expected: self.project_id,
+                got: get("project_id"),
+            });
+        }
+        let description = params.get("payment_description").and_then(Value::as_str).map(str::to_owned);
+        self.register(&get("payment_id"), amount, get("customer_id"), description);
+        Ok(())
+    }
+
+    fn refund(&mut self, root: &Obj<'_>, payment_id: &str) -> std::result::Result<(), SandboxResponse> {
+        let payment = root
+            .obj("payment")
+            .ok()
+            .flatten()
+            .ok_or_else(|| Sandbox::error(400, "2004", "payment: required field missing"))?;
+        if !matches!(payment.str("description"), Ok(Some(d)) if !d.is_empty()) {
+            return Err(Sandbox::error(400, "2004", "payment.description: required field missing"));
+        }
+        let requested = payment.u64("amount").ok().flatten();
+        let p = self
+            .payments
+            .get_mut(payment_id)
+            .ok_or_else(|| Sandbox::error(400, "3061", "Transaction not found"))?;
+        if p.status != "success" || p.refund_requested {
+            return Err(Sandbox::error(400, "3060", "Payment status does not allow this action"));
+        }
+        if let Some(a) = requested {
+            if a > p.amount {
+                return Err(Sandbox::error(400, "3283", "Refund amount more than initial amount"));
+            }
+            if a < p.amount {
+                return Err(Sandbox::error(400, "3609", "Refund amount must equal the initial amount"));
+            }
+        }
+        p.refund_requested = true;
+        Ok(())
+    }
+
+    fn operation(&mut self, payment_id: &str, kind: &str, status: &str, code: &str, message: &str) -> Value {
+        self.next_operation_id += 1 + self.random() % 1000;
+        let id = self.next_operation_id;
+        let created = self.date();
+        let date = self.date();
+        let request_id = format!("{}-{}", self.token(16), self.token(8));
+        let provider_payment_id = self.token(15);
+        let auth_code = format!("{:06}", self.random() % 1_000_000);
+        let amount = self.payments.get(payment_id).map(|p| p.amount).unwrap_or(0);
+        json!({
+            "id": id,
+            "type": kind,
+            "status": status,
+            "date": date,
+            "created_date": created,
+            "request_id": request_id,
+            "sum_initial": {"amount": amount, "currency": "INR"},
+            "sum_converted": {"amount": amount, "currency": "INR"},
+            "code": code,
+            "message": message,
+            "provider": {"id": 1187, "payment_id": provider_payment_id, "auth_code": auth_code, "date": date}
+        })
+    }
+
+    fn callback(&mut self, payment_id: &str, operation: Value) -> Result<Vec<u8>> {
+        let p = self.payments.get(payment_id).ok_or_else(|| Error::PaymentMismatch {
+            expected: "a payment known to the sandbox".into(),
+            got: payment_id.into(),
+        })?;
+        let remaining = if p.status == "refunded" { 0 } else { p.amount };
+        let mut body = json!({
+            "project_id": self.project_id,
+            "payment": {
+                "id": payment_id,
+                "type": "purchase",
+                "status": p.status,
+                "date": operation["date"],
+                "method": "wallet-partner",
+                "sum": {"amount": remaining, "currency": "INR"},
+                "description": p.description.clone().unwrap_or_default(),
+            },
+            "customer": {"id": p.customer_id},
+            "operation": operation,
+        });
+        if p.status == "awaiting redirect result" {
+            if let Some(r) = &p.redirect {
+                body["redirect_data"] = r.clone();
+            }
+        }
+        let sig = signature::sign(&body, &self.key)?;
+        body["signature"] = Value::String(sig);
+        Ok(body.to_string().into_bytes())
+    }
+
+    fn known(&self, payment_id: &str) -> Result<&SandboxPayment> {
+        self.payments.get(payment_id).ok_or_else(|| Error::PaymentMismatch {
+            expected: "a payment known to the sandbox".into(),
+            got: payment_id.into(),
+        })
+    }
+
+    /// Ends an accepted sale: the signed callbacks the platform sends, in order.
+    pub fn complete_sale(&mut self, payment_id: &str, scenario: SaleScenario) -> Result<Vec<Vec<u8>>> {
+        let p = self.known(payment_id)?;
+        if !matches!(p.status, "processing" | "awaiting redirect result") {
+            return Err(Error::InvalidTransition {
+                action: "complete the sale of",
+                state: "a sandbox payment that already ended",
+            });
+        }
+        let mut out = Vec::new();
+        let first = match scenario {
+            SaleScenario::RedirectThenSuccess | SaleScenario::RedirectThenDecline => Some("awaiting redirect result"),
+            SaleScenario::ProcessingThenSuccess => Some("processing"),
+            _ => None,
+        };
+        if let Some(status) = first {
+            if status == "awaiting redirect result" {
+                let token = self.token(24);
+                let merchant = format!("M{:06}", self.random() % 1_000_000);
+                let redirect = json!({
+                    "url": format!("https://wallet-partner.example/pay/{}", self.token(10)),
+                    "method": "POST",
+                    "body": {"txn_token": token, "merchant_id": merchant},
+                    "encrypted": []
+                });
+                self.payments.get_mut(payment_id).expect("known").redirect = Some(redirect);
+            }
+            self.set_status(payment_id, status);
+            let op = self.operation(payment_id, "sale", status, "", "");
+            self.push_op(payment_id, op.clone());
+            out.push(self.callback(payment_id, op)?);
+        }
+        let (status, code, message) = match scenario {
+            SaleScenario::Decline | SaleScenario::RedirectThenDecline => ("decline", "20000", "General decline"),
+            _ => ("success", "0", "Success"),
+        };
+        self.set_status(payment_id, status);
+        let op = self.operation(payment_id, "sale", status, code, message);
+        self.push_op(payment_id, op.clone());
+        out.push(self.callback(payment_id, op)?);
+        Ok(out)
+    }
+
+    /// Ends an accepted refund: the signed callback the platform sends.
+    pub fn complete_refund(&mut self, payment_id: &str, scenario: RefundScenario) -> Result<Vec<Vec<u8>>> {
+        let p = self.known(payment_id)?;
+        if !p.refund_requested {
+            return Err(Error::InvalidTransition {
+                action: "complete a refund of",
+                state: "a sandbox payment with no accepted refund",
+            });
+        }
+        let (op_status, pay_status, code, message) = match scenario {
+            RefundScenario::Success => ("success", "refunded", "0", "Success"),
+            RefundScenario::Decline => ("decline", "success", "3283", "Refund amount more than initial amount"),
+        };
+        self.set_status(payment_id, pay_status);
+        let op = self.operation(payment_id, "refund", op_status, code, message);
+        self.push_op(payment_id, op.clone());
+        let p = self.payments.get_mut(payment_id).expect("known");
+        p.refund_requested = false;
+        Ok(vec![self.callback(payment_id, op)?])
+    }
+
+    /// The signed status response for a payment (or the 3061 error if unknown).
+    pub fn status_response(&mut self, payment_id: &str) -> SandboxResponse {
+        let Some(p) = self.payments.get(payment_id) else {
+            return Sandbox::error(400, "3061", "Transaction not found");
+        };
+        let remaining = if p.status == "refunded" { 0 } else { p.amount };
+        let mut body = json!({
+            "project_id": self.project_id,
+            "payment": {
+                "id": payment_id,
+                "type": "purchase",
+                "status": p.status,
+                "method": "wallet-partner",
+                "sum": {"amount": remaining, "currency": "INR"},
+            },
+            "operations": p.operations,
+        });
+        if p.status == "awaiting redirect result" {
+            if let Some(r) = &p.redirect {
+                body["redirect_data"] = r.clone();
+            }
+        }
+        let sig = signature::sign(&body, &self.key).expect("an object always signs");
+        body["signature"] = Value::String(sig);
+        SandboxResponse {
+            http_status: 200,
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    /// Delivers callbacks as a real network would: each `copies` times, shuffled with the
+    /// seed when `shuffle` is set (duplicates and out-of-order delivery).
+    pub fn deliver(&mut self, callbacks: Vec<Vec<u8>>, copies: usize, shuffle: bool) -> Vec<Vec<u8>> {
+        let mut out: Vec<Vec<u8>> = callbacks
+            .into_iter()
+            .flat_map(|c| std::iter::repeat_n(c, copies.max(1)))
+            .collect();
+        if shuffle {
+            for i in (1..out.len()).rev() {
+                let j = (self.random() % (i as u64 + 1)) as usize;
+                out.swap(i, j);
+            }
+        }
+        out
+    }
+
+    fn set_status(&mut self, payment_id: &str, status: &'static str) {
+        if let Some(p) = self.payments.get_mut(payment_id) {
+            p.status = status;
+        }
+    }
+
+    fn push_op(&mut self, payment_id: &str, op: Value) {
+        if let Some(p) = self.payments.get_mut(payment_id) {
+            p.operations.push(op);
+        }
+    }
+}
