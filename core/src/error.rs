@@ -54,6 +54,9 @@ pub enum Error {
         /// The state the payment is in.
         state: &'static str,
     },
+    /// A Gate answer or transport failure was reported while no request was in flight.
+    #[error("no request is in flight: build one (sale, refund or status) before reporting its answer")]
+    NothingInFlight,
     /// A refund for another amount than the purchase (only full refunds exist).
     #[error("refund amount {requested} differs from the purchase amount {purchased}: wallet-partner supports full refunds only")]
     PartialRefund {
@@ -198,6 +201,7 @@ impl Error {
             Error::NotAnObject(_) => 1006,
             Error::InvalidTransition { .. } => 1007,
             Error::PartialRefund { .. } => 1008,
+            Error::NothingInFlight => 1009,
             Error::MissingSignature(_) => 2001,
             Error::InvalidSignature => 2002,
             Error::MalformedJson(_) => 2003,
@@ -231,6 +235,7 @@ impl Error {
             Error::NotAnObject(_) => "not_an_object",
             Error::InvalidTransition { .. } => "invalid_transition",
             Error::PartialRefund { .. } => "partial_refund",
+            Error::NothingInFlight => "nothing_in_flight",
             Error::MissingSignature(_) => "missing_signature",
             Error::InvalidSignature => "invalid_signature",
             Error::MalformedJson(_) => "malformed_json",

@@ -108,6 +108,52 @@ impl Order {
         }
     }
 
+    /// An order from JSON (the shape of this struct), with typed errors: a bad amount is
+    /// [`Error::AmountOutOfRange`], a missing field [`Error::MissingField`].
+    ///
+    /// ```
+    /// use wallet_partner::Order;
+    /// let err = Order::from_json(r#"{"payment_id":"p","amount":-5,"customer":{"id":"c"},"return_url":{"success":"https://x"}}"#).unwrap_err();
+    /// assert_eq!(err.code(), 1002);
+    /// ```
+    pub fn from_json(text: &str) -> Result<Order> {
+        let value = crate::signature::parse_body(text.as_bytes()).map_err(|e| Error::invalid("order", e.to_string()))?;
+        let Some(map) = value.as_object() else {
+            return Err(Error::invalid("order", "expected a JSON object"));
+        };
+        for key in ["payment_id", "amount", "customer", "return_url"] {
+            if map.get(key).is_none_or(|v| v.is_null()) {
+                return Err(Error::missing(key));
+            }
+        }
+        match &map["amount"] {
+            serde_json::Value::Number(n) => match n.as_i128() {
+                Some(paise) => {
+                    Amount::checked(paise, "payment.amount")?;
+                }
+                None => {
+                    return Err(Error::invalid(
+                        "payment.amount",
+                        format!("expected an integer number of paise, got {n}"),
+                    ))
+                }
+            },
+            other => {
+                return Err(Error::invalid(
+                    "payment.amount",
+                    format!("expected an integer number of paise, got {}", crate::signature::type_name(other)),
+                ))
+            }
+        }
+        if map["customer"].get("id").is_none_or(|v| v.is_null()) {
+            return Err(Error::missing("customer.id"));
+        }
+        if map["return_url"].get("success").is_none_or(|v| v.is_null()) {
+            return Err(Error::missing("return_url.success"));
+        }
+        serde_json::from_value(value).map_err(|e| Error::invalid("order", e.to_string()))
+    }
+
     /// Checks every rule for the given channel; the first violation is returned.
     pub fn validate(&self, channel: Channel) -> Result<()> {
         validate_payment_id(&self.payment_id)?;

@@ -534,11 +534,13 @@ impl Payment {
     /// decline a payment.
     pub fn on_response(&mut self, project: &Project, http_status: u16, body: &[u8], now_ms: u64) -> Result<Step> {
         self.check_project(project)?;
-        let in_flight = self.in_flight.ok_or(Error::InvalidTransition {
-            action: "accept a Gate response for",
-            state: "a payment with no request in flight",
-        })?;
+        let in_flight = self.in_flight.ok_or(Error::NothingInFlight)?;
         let event = match in_flight {
+            InFlight::Status if http_status >= 500 || crate::signature::parse_body(body).is_err() => {
+                let mut ev = Event::of(EventKind::TransportFailure);
+                ev.note = Some(format!("status request got HTTP {http_status} without a usable body; ask again"));
+                ev
+            }
             InFlight::Status => {
                 return match project.verify_status_response(http_status, body)? {
                     StatusAnswer::Found(report) => self.apply_status(project, &report, now_ms),
@@ -596,10 +598,7 @@ impl Payment {
     pub fn on_transport_failure(&mut self, project: &Project, now_ms: u64) -> Result<Step> {
         self.check_project(project)?;
         if self.in_flight.is_none() {
-            return Err(Error::InvalidTransition {
-                action: "report a transport failure for",
-                state: "a payment with no request in flight",
-            });
+            return Err(Error::NothingInFlight);
         }
         self.feed(project, Event::of(EventKind::TransportFailure), now_ms, Input::Answer)
     }

@@ -302,7 +302,7 @@ impl Sandbox {
         let provider_payment_id = self.token(15);
         let auth_code = format!("{:06}", self.random() % 1_000_000);
         let amount = self.payments.get(payment_id).map(|p| p.amount).unwrap_or(0);
-        json!({
+        let mut op = json!({
             "id": id,
             "type": kind,
             "status": status,
@@ -314,7 +314,13 @@ impl Sandbox {
             "code": code,
             "message": message,
             "provider": {"id": 1187, "payment_id": provider_payment_id, "auth_code": auth_code, "date": date}
-        })
+        });
+        if code.is_empty() {
+            let obj = op.as_object_mut().expect("an object");
+            obj.remove("code");
+            obj.remove("message");
+        }
+        op
     }
 
     fn callback(&mut self, payment_id: &str, operation: Value) -> Result<Vec<u8>> {
