@@ -50,7 +50,10 @@ fn main() -> Result<(), wallet_partner::Error> {
     for body in platform.complete_sale(payment.id(), SaleScenario::RedirectThenSuccess)? {
         now += 4_000;
         let callback = project.verify_callback(&body)?;
-        let op = callback.operation.as_ref().expect("sandbox callbacks carry an operation");
+        let op = callback
+            .operation
+            .as_ref()
+            .expect("sandbox callbacks carry an operation");
         println!(
             "   callback: payment {} is \"{}\" (operation {} {} \"{}\", code {:?})",
             callback.payment_id(),
@@ -90,7 +93,10 @@ fn main() -> Result<(), wallet_partner::Error> {
     let step = payment.apply(&project, &callback, now + 10_000)?;
     show_step(&step, &payment);
     let refund_again = payment.refund(&project, &Refund::new("again"), now);
-    println!("   a second refund request: {}", describe(&refund_again.map(|_| ())));
+    println!(
+        "   a second refund request: {}",
+        describe(&refund_again.map(|_| ()))
+    );
     say("   Final snapshot (what the host persists; schema + version for compare-and-swap):");
     println!("   {}", payment.snapshot());
 
@@ -134,7 +140,11 @@ fn main() -> Result<(), wallet_partner::Error> {
             answer_status(&step)
         );
     }
-    println!("   order-1003 ends {} (version {}).", late.kind(), late.version());
+    println!(
+        "   order-1003 ends {} (version {}).",
+        late.kind(),
+        late.version()
+    );
     println!("\nDone. Every request above was signed, every callback verified, nothing touched the network.");
     Ok(())
 }
@@ -191,12 +201,24 @@ fn show_step(step: &Step, payment: &Payment) {
     for action in &step.actions {
         match action {
             Action::RedirectCustomer { redirect } => {
-                println!("   ⇒ action: send the customer to the partner ({} {})", redirect.method(), redirect.url());
+                println!(
+                    "   ⇒ action: send the customer to the partner ({} {})",
+                    redirect.method(),
+                    redirect.url()
+                );
                 let html = redirect.to_html();
-                println!("     auto-submit page, {} bytes, starts: {}", html.len(), html.lines().nth(3).unwrap_or(""));
+                println!(
+                    "     auto-submit page, {} bytes, starts: {}",
+                    html.len(),
+                    html.lines().nth(3).unwrap_or("")
+                );
             }
-            Action::AnswerCallback { http_status } => println!("   ⇒ action: answer the callback HTTP {http_status}"),
-            Action::CheckStatus { request } => println!("   ⇒ action: ask for status: POST {}", request.url),
+            Action::AnswerCallback { http_status } => {
+                println!("   ⇒ action: answer the callback HTTP {http_status}")
+            }
+            Action::CheckStatus { request } => {
+                println!("   ⇒ action: ask for status: POST {}", request.url)
+            }
             Action::SendRequest { request } => println!("   ⇒ action: send POST {}", request.url),
         }
     }

@@ -3,11 +3,11 @@
 use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use crate::config::Project;
 use crate::error::{Error, Result};
 use crate::fields::Obj;
+use crate::json::Node;
 use crate::redirect::Redirect;
 use crate::signature;
 use crate::status::{OperationType, Status};
@@ -155,14 +155,14 @@ impl Project {
     ///
     /// A callback for another project is rejected with [`Error::ProjectMismatch`].
     pub fn verify_callback(&self, body: &[u8]) -> Result<Callback> {
-        let value = signature::verify_body(body, self.key())?;
-        let map = value.as_object().expect("verify_body accepts objects only");
-        let data = decode_callback(map)?;
+        let text = signature::body_text(body)?;
+        let node = Node::parse(text)?;
+        signature::verify_node(&node, self.signing_key()?)?;
+        let data = decode_callback(&Obj::of(&node, "callback")?)?;
         check_project(self, data.project_id)?;
         Ok(Callback {
             data,
-            // verify_body checked UTF-8
-            raw: String::from_utf8_lossy(body).into_owned(),
+            raw: text.to_owned(),
         })
     }
 }
@@ -177,8 +177,7 @@ pub(crate) fn check_project(project: &Project, got: Option<u64>) -> Result<()> {
     }
 }
 
-fn decode_callback(map: &Map<String, Value>) -> Result<CallbackData> {
-    let root = Obj::root(map);
+fn decode_callback(root: &Obj<'_>) -> Result<CallbackData> {
     let project_id = match root.u64("project_id")? {
         Some(id) => Some(id),
         None => match root.obj("general")? {
@@ -199,7 +198,7 @@ fn decode_callback(map: &Map<String, Value>) -> Result<CallbackData> {
         Some(r) => Some(Redirect::decode(&r)?),
         None => None,
     };
-    let errors = decode_errors(&root)?;
+    let errors = decode_errors(root)?;
     Ok(CallbackData {
         project_id,
         payment,
@@ -212,7 +211,8 @@ fn decode_callback(map: &Map<String, Value>) -> Result<CallbackData> {
 
 pub(crate) fn decode_payment(p: &Obj<'_>) -> Result<PaymentInfo> {
     Ok(PaymentInfo {
-        id: p.id("id")?
+        id: p
+            .id("id")?
             .ok_or_else(|| Error::malformed(p.path_of("id"), "required"))?,
         r#type: p.str("type")?.map(str::to_owned),
         status: Status::parse(p.str_req("status")?),

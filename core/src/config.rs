@@ -78,6 +78,16 @@ impl Project {
         &self.key
     }
 
+    /// The secret key for signing or verifying; a project built without one (a mobile app's,
+    /// which must never hold the secret) gets [`Error::MissingField`] `secret_key`.
+    pub fn signing_key(&self) -> Result<&SecretKey> {
+        if self.key.is_empty() {
+            Err(Error::missing("secret_key"))
+        } else {
+            Ok(&self.key)
+        }
+    }
+
     /// The project id, checked against 1..=4294967295.
     pub fn checked_id(&self) -> Result<u64> {
         if (1..=u64::from(u32::MAX)).contains(&self.id) {

@@ -55,7 +55,9 @@ pub enum Error {
         state: &'static str,
     },
     /// A Gate answer or transport failure was reported while no request was in flight.
-    #[error("no request is in flight: build one (sale, refund or status) before reporting its answer")]
+    #[error(
+        "no request is in flight: build one (sale, refund or status) before reporting its answer"
+    )]
     NothingInFlight,
     /// A refund for another amount than the purchase (only full refunds exist).
     #[error("refund amount {requested} differs from the purchase amount {purchased}: wallet-partner supports full refunds only")]
@@ -148,7 +150,9 @@ pub enum Error {
     #[error("snapshot: {0}")]
     InvalidSnapshot(String),
     /// A snapshot written by an unknown schema version.
-    #[error("snapshot: schema version {got} is not supported (this library reads version {supported})")]
+    #[error(
+        "snapshot: schema version {got} is not supported (this library reads version {supported})"
+    )]
     UnsupportedSnapshotVersion {
         /// The version found.
         got: u64,

@@ -1,43 +1,100 @@
 //! Typed reads from untrusted JSON objects, with the field's path in every error.
 
-use serde_json::{Map, Value};
-
 use crate::error::{Error, Result};
-use crate::signature::type_name;
+use crate::json::{self, Entries, Node};
 
 /// A JSON object being decoded, with its dotted path for error messages.
 pub(crate) struct Obj<'a> {
-    map: &'a Map<String, Value>,
-    path: String,
+    entries: &'a Entries<'a>,
+    path: Path<'a>,
+}
+
+/// A dotted path, formatted only when an error needs it.
+#[derive(Clone, Copy, Default)]
+struct Path<'a> {
+    segs: [Seg<'a>; 6],
+    len: usize,
+}
+
+#[derive(Clone, Copy, Default)]
+enum Seg<'a> {
+    #[default]
+    None,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Path<'a> {
+    fn child(mut self, seg: Seg<'a>) -> Path<'a> {
+        if self.len < self.segs.len() {
+            self.segs[self.len] = seg;
+            self.len += 1;
+        }
+        self
+    }
+
+    fn render(&self, last: Option<&str>) -> String {
+        let mut out = String::new();
+        for seg in &self.segs[..self.len] {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            match seg {
+                Seg::Key(k) => out.push_str(k),
+                Seg::Index(i) => out.push_str(&i.to_string()),
+                Seg::None => {}
+            }
+        }
+        if let Some(k) = last {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(k);
+        }
+        out
+    }
+}
+
+/// Whether a number's text is an integer (no fraction, no exponent).
+fn is_integer(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl<'a> Obj<'a> {
-    pub(crate) fn root(map: &'a Map<String, Value>) -> Obj<'a> {
+    pub(crate) fn root(entries: &'a Entries<'a>) -> Obj<'a> {
         Obj {
-            map,
-            path: String::new(),
+            entries,
+            path: Path::default(),
+        }
+    }
+
+    /// The root object of a parsed message, or a malformed-message error.
+    pub(crate) fn of(node: &'a Node<'a>, what: &str) -> Result<Obj<'a>> {
+        match node {
+            Node::Obj(entries) => Ok(Obj::root(entries)),
+            other => Err(Error::malformed(
+                what,
+                format!("expected a JSON object, got {}", other.type_name()),
+            )),
         }
     }
 
     pub(crate) fn path_of(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{}.{key}", self.path)
-        }
+        self.path.render(Some(key))
     }
 
-    fn get(&self, key: &str) -> Option<&'a Value> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => None,
+    fn get(&self, key: &str) -> Option<&'a Node<'a>> {
+        match json::get(self.entries, key) {
+            None | Some(Node::Null) => None,
             Some(v) => Some(v),
         }
     }
 
-    fn wrong(&self, key: &str, expected: &str, got: &Value) -> Error {
+    fn wrong(&self, key: &str, expected: &str, got: &Node<'_>) -> Error {
         Error::malformed(
             self.path_of(key),
-            format!("expected {expected}, got {}", type_name(got)),
+            format!("expected {expected}, got {}", got.type_name()),
         )
     }
 
@@ -45,7 +102,7 @@ impl<'a> Obj<'a> {
     pub(crate) fn str(&self, key: &str) -> Result<Option<&'a str>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
+            Some(Node::Str(s)) => Ok(Some(s.as_ref())),
             Some(other) => Err(self.wrong(key, "a string", other)),
         }
     }
@@ -60,8 +117,8 @@ impl<'a> Obj<'a> {
     pub(crate) fn id(&self, key: &str) -> Result<Option<String>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(Value::Number(n)) if n.as_i128().is_some() => Ok(Some(n.as_str().to_owned())),
+            Some(Node::Str(s)) => Ok(Some(s.to_string())),
+            Some(Node::Num(n)) if is_integer(n) => Ok(Some((*n).to_owned())),
             Some(other) => Err(self.wrong(key, "a string or an integer", other)),
         }
     }
@@ -70,74 +127,71 @@ impl<'a> Obj<'a> {
     pub(crate) fn text(&self, key: &str) -> Option<String> {
         match self.get(key) {
             None => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => Some(other.to_string()),
+            Some(Node::Str(s)) => Some(s.to_string()),
+            Some(other) => Some(other.to_json()),
         }
     }
 
     /// A non-negative integer that fits in u64 (JSON integer, or a string of digits).
     pub(crate) fn u64(&self, key: &str) -> Result<Option<u64>> {
-        let v = match self.get(key) {
+        let text = match self.get(key) {
             None => return Ok(None),
-            Some(v) => v,
-        };
-        let parsed = match v {
-            Value::Number(n) => n.as_u64(),
-            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
-                s.parse::<u64>().ok()
+            Some(Node::Num(n)) => *n,
+            Some(Node::Str(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                s.as_ref()
             }
-            other => return Err(self.wrong(key, "a non-negative integer", other)),
+            Some(other) => return Err(self.wrong(key, "a non-negative integer", other)),
         };
-        parsed.map(Some).ok_or_else(|| {
+        text.parse::<u64>().map(Some).map_err(|_| {
             Error::malformed(
                 self.path_of(key),
-                format!("expected a non-negative integer below 2^64, got {v}"),
+                format!("expected a non-negative integer below 2^64, got {text}"),
             )
         })
     }
 
     /// A nested object.
-    pub(crate) fn obj(&self, key: &str) -> Result<Option<Obj<'a>>> {
+    pub(crate) fn obj(&self, key: &'a str) -> Result<Option<Obj<'a>>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::Object(map)) => Ok(Some(Obj {
-                map,
-                path: self.path_of(key),
+            Some(Node::Obj(entries)) => Ok(Some(Obj {
+                entries,
+                path: self.path.child(Seg::Key(key)),
             })),
             Some(other) => Err(self.wrong(key, "an object", other)),
         }
     }
 
     /// A required nested object.
-    pub(crate) fn obj_req(&self, key: &str) -> Result<Obj<'a>> {
+    pub(crate) fn obj_req(&self, key: &'a str) -> Result<Obj<'a>> {
         self.obj(key)?
             .ok_or_else(|| Error::malformed(self.path_of(key), "required"))
     }
 
     /// A nested array (absent or null → empty).
-    pub(crate) fn arr(&self, key: &str) -> Result<&'a [Value]> {
+    pub(crate) fn arr(&self, key: &str) -> Result<&'a [Node<'a>]> {
         match self.get(key) {
             None => Ok(&[]),
-            Some(Value::Array(items)) => Ok(items),
+            Some(Node::Arr(items)) => Ok(items),
             Some(other) => Err(self.wrong(key, "an array", other)),
         }
     }
 
     /// The raw value of a key, if present and not null.
-    pub(crate) fn raw(&self, key: &str) -> Option<&'a Value> {
+    pub(crate) fn raw(&self, key: &str) -> Option<&'a Node<'a>> {
         self.get(key)
     }
 
     /// An element of an array field, as an object.
-    pub(crate) fn item(&self, key: &str, index: usize, value: &'a Value) -> Result<Obj<'a>> {
+    pub(crate) fn item(&self, key: &'a str, index: usize, value: &'a Node<'a>) -> Result<Obj<'a>> {
         match value {
-            Value::Object(map) => Ok(Obj {
-                map,
-                path: format!("{}.{index}", self.path_of(key)),
+            Node::Obj(entries) => Ok(Obj {
+                entries,
+                path: self.path.child(Seg::Key(key)).child(Seg::Index(index)),
             }),
             other => Err(Error::malformed(
                 format!("{}.{index}", self.path_of(key)),
-                format!("expected an object, got {}", type_name(other)),
+                format!("expected an object, got {}", other.type_name()),
             )),
         }
     }

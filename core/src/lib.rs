@@ -31,6 +31,7 @@ pub mod callback;
 pub mod config;
 pub mod error;
 mod fields;
+mod json;
 pub mod lifecycle;
 pub mod money;
 pub mod order;
@@ -48,7 +49,10 @@ pub use error::{Error, ErrorFamily, Result};
 pub use lifecycle::{EventKind, Rule, StateKind};
 pub use money::{Amount, Currency};
 pub use order::{Channel, Customer, Order, ReturnUrl};
-pub use payment::{Action, DeclineReason, InFlight, Outcome, Payment, RefundAttempt, RefundOutcome, SaleRecord, State, Step, Timeouts};
+pub use payment::{
+    Action, DeclineReason, InFlight, Outcome, Payment, RefundAttempt, RefundOutcome, SaleRecord,
+    State, Step, Timeouts,
+};
 pub use redirect::Redirect;
 pub use request::{HttpRequest, Refund};
 pub use response::{GateResponse, StatusAnswer, StatusData, StatusReport};

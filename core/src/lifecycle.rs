@@ -79,7 +79,10 @@ impl StateKind {
     pub fn is_waiting(self) -> bool {
         matches!(
             self,
-            StateKind::Pending | StateKind::Redirected | StateKind::Unknown | StateKind::RefundPending
+            StateKind::Pending
+                | StateKind::Redirected
+                | StateKind::Unknown
+                | StateKind::RefundPending
         )
     }
 }
@@ -207,7 +210,8 @@ pub fn rule(state: StateKind, event: EventKind) -> Rule {
     use StateKind as S;
     const STILL: &str = "the sale is still processing";
     const WAIT_CB: &str = "the outcome arrives by callback";
-    const REFUND_NO_SALE: &str = "a refund was declined for a payment whose sale is not settled here; ask for status";
+    const REFUND_NO_SALE: &str =
+        "a refund was declined for a payment whose sale is not settled here; ask for status";
     const NOT_FOUND: &str = "the platform does not know the payment yet (a Payment Page customer may not have submitted)";
     const UNRECOGNIZED: &str = "unrecognized status; state unchanged";
     const ASK: &str = "no usable answer; the outcome is unknown, ask for status";
@@ -264,7 +268,9 @@ pub fn rule(state: StateKind, event: EventKind) -> Rule {
         (S::Redirected, E::Unrecognized) => Stay(UNRECOGNIZED),
 
         // Unknown: a request may or may not have arrived; never guess.
-        (S::Unknown, E::StartGateSale) => Stay("sale request rebuilt; resending with the same payment_id is safe"),
+        (S::Unknown, E::StartGateSale) => {
+            Stay("sale request rebuilt; resending with the same payment_id is safe")
+        }
         (S::Unknown, E::IssuePaymentPage) => Invalid,
         (S::Unknown, E::SaleAccepted) => To(S::Pending),
         (S::Unknown, E::SaleRejected | E::SaleDuplicate | E::TransportFailure) => Stay(ASK),
@@ -289,7 +295,9 @@ pub fn rule(state: StateKind, event: EventKind) -> Rule {
         (S::Succeeded, E::RequestRefund) => To(S::RefundPending),
         (S::Succeeded, E::RefundAccepted | E::RefundRejected) => Stale,
         (S::Succeeded, E::RefundSucceeded) => To(S::Refunded),
-        (S::Succeeded, E::RefundDeclined) => Stay("a refund was declined; the payment remains succeeded"),
+        (S::Succeeded, E::RefundDeclined) => {
+            Stay("a refund was declined; the payment remains succeeded")
+        }
         (S::Succeeded, E::NotFound) => Stay(NOT_FOUND),
         (S::Succeeded, E::Unrecognized) => Stay(UNRECOGNIZED),
 
@@ -314,7 +322,9 @@ pub fn rule(state: StateKind, event: EventKind) -> Rule {
         (S::RefundPending, E::Redirect | E::Processing | E::SaleSucceeded) => Stale,
         (S::RefundPending, E::SaleFailed) => Conflict,
         (S::RefundPending, E::RequestRefund) => Invalid,
-        (S::RefundPending, E::RefundAccepted) => Stay("refund accepted; the outcome arrives by callback"),
+        (S::RefundPending, E::RefundAccepted) => {
+            Stay("refund accepted; the outcome arrives by callback")
+        }
         (S::RefundPending, E::RefundRejected) => To(S::Succeeded),
         (S::RefundPending, E::RefundSucceeded) => To(S::Refunded),
         (S::RefundPending, E::RefundDeclined) => To(S::Succeeded),

@@ -117,7 +117,8 @@ impl Order {
     /// assert_eq!(err.code(), 1002);
     /// ```
     pub fn from_json(text: &str) -> Result<Order> {
-        let value = crate::signature::parse_body(text.as_bytes()).map_err(|e| Error::invalid("order", e.to_string()))?;
+        let value = crate::signature::parse_body(text.as_bytes())
+            .map_err(|e| Error::invalid("order", e.to_string()))?;
         let Some(map) = value.as_object() else {
             return Err(Error::invalid("order", "expected a JSON object"));
         };
@@ -141,7 +142,10 @@ impl Order {
             other => {
                 return Err(Error::invalid(
                     "payment.amount",
-                    format!("expected an integer number of paise, got {}", crate::signature::type_name(other)),
+                    format!(
+                        "expected an integer number of paise, got {}",
+                        crate::signature::type_name(other)
+                    ),
                 ))
             }
         }

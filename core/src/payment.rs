@@ -468,7 +468,12 @@ impl Payment {
 
     /// Builds a signed full refund; the payment becomes `refund_pending` at once, so a
     /// second refund cannot be requested until this one ends.
-    pub fn refund(&mut self, project: &Project, refund: &Refund, now_ms: u64) -> Result<HttpRequest> {
+    pub fn refund(
+        &mut self,
+        project: &Project,
+        refund: &Refund,
+        now_ms: u64,
+    ) -> Result<HttpRequest> {
         self.check_project(project)?;
         self.require(EventKind::RequestRefund, "refund")?;
         let req = request::refund(project, &self.order.payment_id, self.order.amount, refund)?;
@@ -507,7 +512,10 @@ impl Payment {
                 let req = request::status(project, &self.order.payment_id)?;
                 let mut next = self.clone();
                 next.in_flight = Some(InFlight::Status);
-                next.deadline_ms = self.timeouts.for_state(self.kind()).map(|t| now_ms.saturating_add(t));
+                next.deadline_ms = self
+                    .timeouts
+                    .for_state(self.kind())
+                    .map(|t| now_ms.saturating_add(t));
                 next.version += 1;
                 *self = next;
                 Ok(Step {
@@ -532,13 +540,23 @@ impl Payment {
     ///
     /// HTTP 5xx, garbled bodies and non-answers mean the outcome is unknown; they never
     /// decline a payment.
-    pub fn on_response(&mut self, project: &Project, http_status: u16, body: &[u8], now_ms: u64) -> Result<Step> {
+    pub fn on_response(
+        &mut self,
+        project: &Project,
+        http_status: u16,
+        body: &[u8],
+        now_ms: u64,
+    ) -> Result<Step> {
         self.check_project(project)?;
         let in_flight = self.in_flight.ok_or(Error::NothingInFlight)?;
         let event = match in_flight {
-            InFlight::Status if http_status >= 500 || crate::signature::parse_body(body).is_err() => {
+            InFlight::Status
+                if http_status >= 500 || crate::signature::parse_body(body).is_err() =>
+            {
                 let mut ev = Event::of(EventKind::TransportFailure);
-                ev.note = Some(format!("status request got HTTP {http_status} without a usable body; ask again"));
+                ev.note = Some(format!(
+                    "status request got HTTP {http_status} without a usable body; ask again"
+                ));
                 ev
             }
             InFlight::Status => {
@@ -575,7 +593,11 @@ impl Payment {
                                 });
                             }
                         }
-                        Event::of(if is_sale { EventKind::SaleAccepted } else { EventKind::RefundAccepted })
+                        Event::of(if is_sale {
+                            EventKind::SaleAccepted
+                        } else {
+                            EventKind::RefundAccepted
+                        })
                     }
                     Some(GateResponse::Rejected { code, message, .. }) => {
                         let kind = match (is_sale, code == CODE_DUPLICATE_PAYMENT_ID) {
@@ -600,7 +622,12 @@ impl Payment {
         if self.in_flight.is_none() {
             return Err(Error::NothingInFlight);
         }
-        self.feed(project, Event::of(EventKind::TransportFailure), now_ms, Input::Answer)
+        self.feed(
+            project,
+            Event::of(EventKind::TransportFailure),
+            now_ms,
+            Input::Answer,
+        )
     }
 
     /// Applies a verified callback. Always answer the platform with the `answer_callback`
@@ -615,19 +642,30 @@ impl Payment {
                 });
             }
         }
-        let event = self.classify(&callback.payment, callback.operation.as_ref(), callback.redirect.as_ref())?;
+        let event = self.classify(
+            &callback.payment,
+            callback.operation.as_ref(),
+            callback.redirect.as_ref(),
+        )?;
         let mut step = self.feed(project, event, now_ms, Input::Callback)?;
-        step.actions.push(Action::AnswerCallback { http_status: 200 });
+        step.actions
+            .push(Action::AnswerCallback { http_status: 200 });
         Ok(step)
     }
 
     /// Applies a verified status report (the answer to a status request).
-    pub fn apply_status(&mut self, project: &Project, report: &StatusReport, now_ms: u64) -> Result<Step> {
+    pub fn apply_status(
+        &mut self,
+        project: &Project,
+        report: &StatusReport,
+        now_ms: u64,
+    ) -> Result<Step> {
         self.check_project(project)?;
         let p = &report.payment;
         let last_sale = report.last_operation(&OperationType::Sale);
         let last_refund = report.last_operation(&OperationType::Refund);
-        let refund_matters = self.kind() == StateKind::RefundPending || p.status == Status::Refunded;
+        let refund_matters =
+            self.kind() == StateKind::RefundPending || p.status == Status::Refunded;
         let op = match (refund_matters, last_refund) {
             (true, Some(r)) => Some(r),
             _ => last_sale,
@@ -667,9 +705,9 @@ impl Payment {
         let schema = map
             .remove("schema")
             .ok_or_else(|| Error::InvalidSnapshot("schema: required".into()))?;
-        let schema = schema
-            .as_u64()
-            .ok_or_else(|| Error::InvalidSnapshot(format!("schema: expected an integer, got {schema}")))?;
+        let schema = schema.as_u64().ok_or_else(|| {
+            Error::InvalidSnapshot(format!("schema: expected an integer, got {schema}"))
+        })?;
         if schema != SNAPSHOT_SCHEMA {
             return Err(Error::UnsupportedSnapshotVersion {
                 got: schema,
@@ -718,7 +756,12 @@ impl Payment {
     }
 
     /// Checks that a verified message is about this payment, then names its event.
-    fn classify(&self, p: &PaymentInfo, op: Option<&Operation>, redirect: Option<&Redirect>) -> Result<Event> {
+    fn classify(
+        &self,
+        p: &PaymentInfo,
+        op: Option<&Operation>,
+        redirect: Option<&Redirect>,
+    ) -> Result<Event> {
         if p.id != self.order.payment_id {
             return Err(Error::PaymentMismatch {
                 expected: self.order.payment_id.clone(),
@@ -756,7 +799,9 @@ impl Payment {
             None => (OperationType::Sale, p.status.clone()),
         };
         let event_kind = match (&kind, &status) {
-            (OperationType::Sale, Status::AwaitingRedirectResult) if redirect.is_some() => EventKind::Redirect,
+            (OperationType::Sale, Status::AwaitingRedirectResult) if redirect.is_some() => {
+                EventKind::Redirect
+            }
             (OperationType::Sale, Status::AwaitingRedirectResult) => EventKind::Processing,
             (OperationType::Sale, Status::Success) => EventKind::SaleSucceeded,
             (OperationType::Sale, s) if s.is_failure() => EventKind::SaleFailed,
@@ -769,7 +814,9 @@ impl Payment {
         if event_kind == EventKind::Unrecognized {
             ev.note = Some(format!(
                 "unrecognized {} operation status {:?} (payment status {:?}); state unchanged",
-                kind, status.as_str(), p.status.as_str()
+                kind,
+                status.as_str(),
+                p.status.as_str()
             ));
         }
         if let Some(o) = op {
@@ -844,8 +891,12 @@ impl Payment {
             }
             Rule::Stay(reason) => {
                 self.record(&event, kind);
-                if matches!(kind, EventKind::TransportFailure | EventKind::SaleDuplicate | EventKind::SaleRejected)
-                    && matches!(from, StateKind::Unknown | StateKind::RefundPending)
+                if matches!(
+                    kind,
+                    EventKind::TransportFailure
+                        | EventKind::SaleDuplicate
+                        | EventKind::SaleRejected
+                ) && matches!(from, StateKind::Unknown | StateKind::RefundPending)
                 {
                     actions.push(self.check_status(project)?);
                 }
@@ -857,7 +908,10 @@ impl Payment {
                 self.record(&event, kind);
                 self.state = self.enter(to, &event);
                 self.state_since_ms = now_ms;
-                self.deadline_ms = self.timeouts.for_state(to).map(|t| now_ms.saturating_add(t));
+                self.deadline_ms = self
+                    .timeouts
+                    .for_state(to)
+                    .map(|t| now_ms.saturating_add(t));
                 if to == StateKind::Unknown {
                     actions.push(self.check_status(project)?);
                 }
@@ -889,7 +943,10 @@ impl Payment {
         }
         let is_refund = matches!(
             kind,
-            EventKind::RefundAccepted | EventKind::RefundRejected | EventKind::RefundSucceeded | EventKind::RefundDeclined
+            EventKind::RefundAccepted
+                | EventKind::RefundRejected
+                | EventKind::RefundSucceeded
+                | EventKind::RefundDeclined
         );
         if is_refund {
             let outcome = match kind {
@@ -899,7 +956,10 @@ impl Payment {
                 _ => None,
             };
             // A refund made outside this library (e.g. the dashboard) gets its own record.
-            let pending = self.refunds.last().is_some_and(|r| r.outcome == RefundOutcome::Pending);
+            let pending = self
+                .refunds
+                .last()
+                .is_some_and(|r| r.outcome == RefundOutcome::Pending);
             if !pending && outcome.is_some() {
                 self.refunds.push(RefundAttempt {
                     description: String::new(),
@@ -919,7 +979,10 @@ impl Payment {
                 last.code = event.code.clone().or(last.code.take());
                 last.message = event.message.clone().or(last.message.take());
             }
-        } else if !matches!(kind, EventKind::Unrecognized | EventKind::NotFound | EventKind::TransportFailure) {
+        } else if !matches!(
+            kind,
+            EventKind::Unrecognized | EventKind::NotFound | EventKind::TransportFailure
+        ) {
             if let Some(id) = event.operation_id {
                 self.sale.operation_id = Some(id);
             }
@@ -942,9 +1005,7 @@ impl Payment {
                     .redirect
                     .clone()
                     .or_else(|| self.redirect().cloned())
-                    .unwrap_or(Redirect::Get {
-                        url: String::new(),
-                    }),
+                    .unwrap_or(Redirect::Get { url: String::new() }),
             },
             StateKind::Succeeded => State::Succeeded,
             StateKind::Declined => State::Declined {
@@ -983,4 +1044,158 @@ fn describe(event: &Event) -> String {
         s.push_str(&format!(" in operation {id}"));
     }
     s
+}
+
+#[cfg(test)]
+mod table_walk {
+    //! Walks every (state, event) pair of the lifecycle table through `Payment::run`, so the
+    //! code that carries the table out is checked against the table itself.
+    use super::*;
+    use crate::money::Amount;
+    use crate::order::{Customer, ReturnUrl};
+    use crate::signature::SecretKey;
+
+    fn payment_in(kind: StateKind, project: &Project) -> Payment {
+        let customer = Customer {
+            id: "c".into(),
+            ..Customer::default()
+        };
+        let order = Order::new(
+            "p-1",
+            Amount::new(10_000).unwrap(),
+            customer,
+            ReturnUrl::new("https://x.example"),
+        );
+        let mut p = Payment::new(project, order).unwrap();
+        p.state = match kind {
+            StateKind::Created => State::Created,
+            StateKind::Pending => State::Pending,
+            StateKind::Redirected => State::Redirected {
+                redirect: Redirect::Get {
+                    url: "https://partner.example/r".into(),
+                },
+            },
+            StateKind::Succeeded => State::Succeeded,
+            StateKind::Declined => State::Declined {
+                reason: DeclineReason::Declined,
+                code: Some("20000".into()),
+                message: None,
+            },
+            StateKind::RefundPending => State::RefundPending,
+            StateKind::Refunded => State::Refunded,
+            StateKind::Unknown => State::Unknown,
+        };
+        p
+    }
+
+    fn event(kind: EventKind) -> Event {
+        let mut ev = Event::of(kind);
+        ev.operation_id = Some(9_007_199_254_740_993);
+        ev.code = Some("0".into());
+        if kind == EventKind::Redirect {
+            ev.redirect = Some(Redirect::Post {
+                url: "https://partner.example/new".into(),
+                fields: vec![("t".into(), "1".into())],
+            });
+        }
+        ev
+    }
+
+    #[test]
+    fn every_state_event_pair_follows_the_table() {
+        let project = Project::new(7, SecretKey::new("k"));
+        let mut pairs = 0;
+        for state in StateKind::ALL {
+            for kind in EventKind::ALL {
+                let mut p = payment_in(state, &project);
+                let before = p.clone();
+                let result = p.feed(&project, event(kind), 1_000, Input::Answer);
+                let ctx = format!("({state}, {kind})");
+                match rule(state, kind) {
+                    Rule::To(to) => {
+                        let step = result.unwrap_or_else(|e| panic!("{ctx}: {e}"));
+                        assert_eq!(
+                            step.outcome,
+                            Outcome::Transitioned { from: state, to },
+                            "{ctx}"
+                        );
+                        assert_eq!(p.kind(), to, "{ctx}");
+                        assert_eq!(p.version, before.version + 1, "{ctx}");
+                        assert_eq!(p.deadline_ms.is_some(), to.is_waiting(), "{ctx}");
+                        let redirects = step
+                            .actions
+                            .iter()
+                            .any(|a| matches!(a, Action::RedirectCustomer { .. }));
+                        assert_eq!(redirects, to == StateKind::Redirected, "{ctx}");
+                        let checks = step
+                            .actions
+                            .iter()
+                            .any(|a| matches!(a, Action::CheckStatus { .. }));
+                        assert_eq!(checks, to == StateKind::Unknown, "{ctx}");
+                    }
+                    Rule::Stay(reason) => {
+                        let step = result.unwrap_or_else(|e| panic!("{ctx}: {e}"));
+                        assert_eq!(
+                            step.outcome,
+                            Outcome::Ignored {
+                                reason: reason.into()
+                            },
+                            "{ctx}"
+                        );
+                        assert_eq!(p.kind(), state, "{ctx}");
+                        assert_eq!(p.version, before.version + 1, "{ctx}");
+                    }
+                    Rule::Same | Rule::Stale => {
+                        let step = result.unwrap_or_else(|e| panic!("{ctx}: {e}"));
+                        let want = if rule(state, kind) == Rule::Same {
+                            Outcome::Duplicate
+                        } else {
+                            Outcome::Stale
+                        };
+                        assert_eq!(step.outcome, want, "{ctx}");
+                        assert!(step.actions.is_empty(), "{ctx}");
+                        assert_eq!(p, before, "{ctx}: nothing may change");
+                    }
+                    Rule::Conflict => {
+                        assert_eq!(result.unwrap_err().code(), 2011, "{ctx}");
+                        assert_eq!(p, before, "{ctx}: an error changes nothing");
+                    }
+                    Rule::Invalid => {
+                        assert_eq!(result.unwrap_err().code(), 1007, "{ctx}");
+                        assert_eq!(p, before, "{ctx}: an error changes nothing");
+                    }
+                }
+                pairs += 1;
+            }
+        }
+        assert_eq!(pairs, 8 * 17);
+    }
+
+    #[test]
+    fn terminal_states_only_leave_by_error_or_not_at_all() {
+        for state in [StateKind::Declined, StateKind::Refunded] {
+            for kind in EventKind::ALL {
+                assert!(
+                    !matches!(rule(state, kind), Rule::To(_)),
+                    "({state}, {kind}) leaves a terminal state"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn readme_diagram_matches_the_table() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+        let start = readme
+            .find("```mermaid\n")
+            .expect("README has a mermaid state diagram")
+            + "```mermaid\n".len();
+        let end = start + readme[start..].find("```").unwrap();
+        assert_eq!(
+            &readme[start..end],
+            crate::lifecycle::mermaid_diagram(),
+            "README's diagram differs from the table: paste lifecycle::mermaid_diagram() into it"
+        );
+    }
 }

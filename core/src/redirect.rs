@@ -1,10 +1,10 @@
 //! Sending the customer to the partner (SPEC §5): `redirect_data` → a URL or an auto-submit form.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::fields::Obj;
+use crate::json::Node;
 
 /// Where and how to send the customer. Built only from a verified callback or status response.
 ///
@@ -48,25 +48,25 @@ impl Redirect {
         let mut fields = Vec::new();
         match data.raw("body") {
             None => {}
-            Some(Value::Object(map)) => {
-                for (k, v) in map {
+            Some(Node::Obj(entries)) => {
+                for (k, v) in entries {
                     let text = match v {
-                        Value::String(s) => s.clone(),
-                        Value::Null => String::new(),
-                        Value::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
-                        Value::Number(n) => n.as_str().to_owned(),
-                        other => other.to_string(),
+                        Node::Str(s) => s.to_string(),
+                        Node::Null => String::new(),
+                        Node::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
+                        Node::Num(n) => (*n).to_owned(),
+                        other => other.to_json(),
                     };
-                    fields.push((k.clone(), text));
+                    fields.push((k.to_string(), text));
                 }
             }
-            Some(Value::Array(items)) if items.is_empty() => {}
+            Some(Node::Arr(items)) if items.is_empty() => {}
             Some(other) => {
                 return Err(Error::malformed(
                     data.path_of("body"),
                     format!(
                         "expected an object or an empty array, got {}",
-                        crate::signature::type_name(other)
+                        other.type_name()
                     ),
                 ))
             }

@@ -8,7 +8,7 @@ use crate::config::Project;
 use crate::error::{Error, Result};
 use crate::money::Amount;
 use crate::order::{max_len, required, validate_payment_id, Channel, Order};
-use crate::signature::{self, sign_object, SecretKey};
+use crate::signature::{self, sign_map, SecretKey};
 
 /// The method code in URLs and `force_payment_method`.
 pub const METHOD: &str = "wallet-partner";
@@ -82,7 +82,7 @@ impl Refund {
 /// ```
 pub fn payment_page_url(project: &Project, order: &Order) -> Result<String> {
     let params = payment_page_params(project, order)?;
-    params_to_url(project.payment_page_url(), &params, project.key())
+    params_to_url(project.payment_page_url(), &params, project.signing_key()?)
 }
 
 /// The Payment Page parameters for an order, unsigned (for signing elsewhere, SPEC §2.2).
@@ -242,8 +242,12 @@ fn general(project: &Project, payment_id: &str) -> Result<Value> {
 }
 
 /// Signs `body` and puts the signature in `general.signature`.
-fn signed_request(project: &Project, path: &str, mut body: Map<String, Value>) -> Result<HttpRequest> {
-    let sig = sign_object(&body, project.key())?;
+fn signed_request(
+    project: &Project,
+    path: &str,
+    mut body: Map<String, Value>,
+) -> Result<HttpRequest> {
+    let sig = sign_map(&body, project.signing_key()?)?;
     if let Some(Value::Object(general)) = body.get_mut("general") {
         general.insert("signature".into(), Value::String(sig));
     }

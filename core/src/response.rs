@@ -3,14 +3,17 @@
 use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use crate::callback::{check_project, decode_errors, decode_operation, decode_payment, ErrorEntry, Operation, PaymentInfo};
+use crate::callback::{
+    check_project, decode_errors, decode_operation, decode_payment, ErrorEntry, Operation,
+    PaymentInfo,
+};
 use crate::config::Project;
 use crate::error::{Error, Result};
 use crate::fields::Obj;
+use crate::json::Node;
 use crate::redirect::Redirect;
-use crate::signature::{self, parse_body};
+use crate::signature::{self, body_text};
 
 /// The platform's code for "payment ID already exists".
 pub const CODE_DUPLICATE_PAYMENT_ID: &str = "3041";
@@ -56,20 +59,21 @@ impl GateResponse {
             http_status,
             detail,
         };
-        let value = parse_body(body).map_err(|e| unexpected(e.to_string()))?;
-        let Value::Object(map) = &value else {
-            return Err(unexpected(format!(
-                "expected a JSON object, got {}",
-                signature::type_name(&value)
-            )));
-        };
-        let root = Obj::root(map);
+        let text = body_text(body).map_err(|e| unexpected(e.to_string()))?;
+        let node = Node::parse(text).map_err(|e| unexpected(e.to_string()))?;
+        let root = Obj::of(&node, "body").map_err(|e| unexpected(e.to_string()))?;
         let status = root.str("status").map_err(|e| unexpected(e.to_string()))?;
         match (http_status, status) {
             (200, Some("success")) => Ok(GateResponse::Accepted {
-                request_id: root.id("request_id").map_err(|e| unexpected(e.to_string()))?,
-                project_id: root.u64("project_id").map_err(|e| unexpected(e.to_string()))?,
-                payment_id: root.id("payment_id").map_err(|e| unexpected(e.to_string()))?,
+                request_id: root
+                    .id("request_id")
+                    .map_err(|e| unexpected(e.to_string()))?,
+                project_id: root
+                    .u64("project_id")
+                    .map_err(|e| unexpected(e.to_string()))?,
+                payment_id: root
+                    .id("payment_id")
+                    .map_err(|e| unexpected(e.to_string()))?,
             }),
             (_, Some("error")) => {
                 let code = root
@@ -150,7 +154,11 @@ impl StatusReport {
 
     /// The last operation of the given type, if any.
     pub fn last_operation(&self, kind: &crate::status::OperationType) -> Option<&Operation> {
-        self.data.operations.iter().rev().find(|op| &op.r#type == kind)
+        self.data
+            .operations
+            .iter()
+            .rev()
+            .find(|op| &op.r#type == kind)
     }
 }
 
@@ -179,14 +187,11 @@ impl Project {
     /// Decodes a status response: error bodies are reported as such, a payment report must
     /// carry a valid signature (SPEC §4.3).
     pub fn verify_status_response(&self, http_status: u16, body: &[u8]) -> Result<StatusAnswer> {
-        let value = parse_body(body)?;
-        let Value::Object(map) = &value else {
-            return Err(Error::malformed(
-                "body",
-                format!("expected a JSON object, got {}", signature::type_name(&value)),
-            ));
-        };
-        if map.get("status").and_then(Value::as_str) == Some("error") && !map.contains_key("payment") {
+        let text = body_text(body)?;
+        let node = Node::parse(text)?;
+        let root = Obj::of(&node, "body")?;
+        let is_error = matches!(node.get("status"), Some(Node::Str(s)) if s == "error");
+        if is_error && node.get("payment").is_none() {
             return match GateResponse::decode(http_status, body)? {
                 GateResponse::Rejected { code, message, .. } if code == CODE_NOT_FOUND => {
                     Ok(StatusAnswer::NotFound { message })
@@ -203,8 +208,7 @@ impl Project {
                 GateResponse::Accepted { .. } => Err(Error::malformed("status", "unexpected")),
             };
         }
-        signature::verify_object(map, self.key())?;
-        let root = Obj::root(map);
+        signature::verify_node(&node, self.signing_key()?)?;
         let project_id = match root.u64("project_id")? {
             Some(id) => Some(id),
             None => match root.obj("general")? {
@@ -231,7 +235,7 @@ impl Project {
                 redirect,
                 errors: decode_errors(&root)?,
             },
-            raw: String::from_utf8_lossy(body).into_owned(),
+            raw: text.to_owned(),
         })))
     }
 }

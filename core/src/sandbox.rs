@@ -34,9 +34,10 @@ use serde_json::{json, Map, Value};
 use crate::config::Project;
 use crate::error::{Error, Result};
 use crate::fields::Obj;
+use crate::json::Node;
 use crate::money::Amount;
 use crate::request::HttpRequest;
-use crate::signature::{self, parse_body, SecretKey};
+use crate::signature::{self, SecretKey};
 
 /// How a sale ends in the sandbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,13 +134,20 @@ impl Sandbox {
     fn date(&mut self) -> String {
         self.clock += 7;
         let t = self.clock;
-        format!("2026-11-28T{:02}:{:02}:{:02}+0000", 10 + (t / 3600) % 12, (t / 60) % 60, t % 60)
+        format!(
+            "2026-11-28T{:02}:{:02}:{:02}+0000",
+            10 + (t / 3600) % 12,
+            (t / 60) % 60,
+            t % 60
+        )
     }
 
     fn error(http_status: u16, code: &str, message: &str) -> SandboxResponse {
         SandboxResponse {
             http_status,
-            body: json!({"status": "error", "code": code, "message": message}).to_string().into_bytes(),
+            body: json!({"status": "error", "code": code, "message": message})
+                .to_string()
+                .into_bytes(),
         }
     }
 
@@ -150,16 +158,24 @@ impl Sandbox {
             .find("/v2/")
             .map(|i| &request.url[i..])
             .unwrap_or("");
-        let value = match parse_body(&request.body) {
-            Ok(Value::Object(map)) => map,
+        let text = match signature::body_text(&request.body) {
+            Ok(t) => t,
+            Err(_) => return Sandbox::error(422, "2003", "Invalid JSON"),
+        };
+        let node = match Node::parse(text) {
+            Ok(n @ Node::Obj(_)) => n,
             _ => return Sandbox::error(422, "2003", "Invalid JSON"),
         };
-        match signature::verify_object(&value, &self.key) {
+        match signature::verify_node(&node, &self.key) {
             Ok(()) => {}
-            Err(Error::MissingSignature(_)) => return Sandbox::error(400, "3262", "Empty signature"),
+            Err(Error::MissingSignature(_)) => {
+                return Sandbox::error(400, "3262", "Empty signature")
+            }
             Err(_) => return Sandbox::error(400, "3261", "Invalid signature"),
         }
-        let root = Obj::root(&value);
+        let Ok(root) = Obj::of(&node, "request") else {
+            return Sandbox::error(422, "2003", "Invalid JSON");
+        };
         let general = match root.obj("general") {
             Ok(Some(g)) => g,
             _ => return Sandbox::error(400, "2004", "general: required field missing"),
@@ -186,33 +202,71 @@ impl Sandbox {
                     http_status: 200,
                     body: json!({"status": "success", "request_id": request_id,
                                  "project_id": self.project_id, "payment_id": payment_id})
-                        .to_string()
-                        .into_bytes(),
+                    .to_string()
+                    .into_bytes(),
                 }
             }
             Err(resp) => resp,
         }
     }
 
-    fn sale(&mut self, root: &Obj<'_>, payment_id: &str) -> std::result::Result<(), SandboxResponse> {
-        let missing = |f: &str| Sandbox::error(400, "2004", &format!("{f}: required field missing"));
-        let payment = root.obj("payment").ok().flatten().ok_or_else(|| missing("payment"))?;
-        let amount = payment.u64("amount").ok().flatten().ok_or_else(|| missing("payment.amount"))?;
+    fn sale(
+        &mut self,
+        root: &Obj<'_>,
+        payment_id: &str,
+    ) -> std::result::Result<(), SandboxResponse> {
+        let missing =
+            |f: &str| Sandbox::error(400, "2004", &format!("{f}: required field missing"));
+        let payment = root
+            .obj("payment")
+            .ok()
+            .flatten()
+            .ok_or_else(|| missing("payment"))?;
+        let amount = payment
+            .u64("amount")
+            .ok()
+            .flatten()
+            .ok_or_else(|| missing("payment.amount"))?;
         match payment.str("currency") {
             Ok(Some("INR")) => {}
-            _ => return Err(Sandbox::error(400, "2004", "payment.currency: wallet-partner accepts INR only")),
+            _ => {
+                return Err(Sandbox::error(
+                    400,
+                    "2004",
+                    "payment.currency: wallet-partner accepts INR only",
+                ))
+            }
         }
         if Amount::new(amount).is_err() {
-            return Err(Sandbox::error(400, "2642", "Amount is out of the method's limits"));
+            return Err(Sandbox::error(
+                400,
+                "2642",
+                "Amount is out of the method's limits",
+            ));
         }
-        let customer = root.obj("customer").ok().flatten().ok_or_else(|| missing("customer"))?;
-        for f in ["id", "ip_address", "first_name", "last_name", "phone", "email"] {
+        let customer = root
+            .obj("customer")
+            .ok()
+            .flatten()
+            .ok_or_else(|| missing("customer"))?;
+        for f in [
+            "id",
+            "ip_address",
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+        ] {
             match customer.str(f) {
                 Ok(Some(v)) if !v.is_empty() => {}
                 _ => return Err(missing(&format!("customer.{f}"))),
             }
         }
-        let ret = root.obj("return_url").ok().flatten().ok_or_else(|| missing("return_url"))?;
+        let ret = root
+            .obj("return_url")
+            .ok()
+            .flatten()
+            .ok_or_else(|| missing("return_url"))?;
         if !matches!(ret.str("success"), Ok(Some(v)) if !v.is_empty()) {
             return Err(missing("return_url.success"));
         }
@@ -225,7 +279,13 @@ impl Sandbox {
         Ok(())
     }
 
-    fn register(&mut self, payment_id: &str, amount: u64, customer_id: String, description: Option<String>) {
+    fn register(
+        &mut self,
+        payment_id: &str,
+        amount: u64,
+        customer_id: String,
+        description: Option<String>,
+    ) {
         self.payments.insert(
             payment_id.to_owned(),
             SandboxPayment {
@@ -248,8 +308,14 @@ impl Sandbox {
         for (k, v) in form_urlencoded::parse(query.as_bytes()) {
             params.insert(k.into_owned(), Value::String(v.into_owned()));
         }
-        signature::verify_object(&params, &self.key)?;
-        let get = |k: &str| params.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+        signature::verify(&Value::Object(params.clone()), &self.key)?;
+        let get = |k: &str| {
+            params
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned()
+        };
         let amount: u64 = get("payment_amount")
             .parse()
             .map_err(|_| Error::malformed("payment_amount", "expected an integer"))?;
@@ -259,19 +325,30 @@ impl Sandbox {
                 got: get("project_id"),
             });
         }
-        let description = params.get("payment_description").and_then(Value::as_str).map(str::to_owned);
+        let description = params
+            .get("payment_description")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         self.register(&get("payment_id"), amount, get("customer_id"), description);
         Ok(())
     }
 
-    fn refund(&mut self, root: &Obj<'_>, payment_id: &str) -> std::result::Result<(), SandboxResponse> {
+    fn refund(
+        &mut self,
+        root: &Obj<'_>,
+        payment_id: &str,
+    ) -> std::result::Result<(), SandboxResponse> {
         let payment = root
             .obj("payment")
             .ok()
             .flatten()
             .ok_or_else(|| Sandbox::error(400, "2004", "payment: required field missing"))?;
         if !matches!(payment.str("description"), Ok(Some(d)) if !d.is_empty()) {
-            return Err(Sandbox::error(400, "2004", "payment.description: required field missing"));
+            return Err(Sandbox::error(
+                400,
+                "2004",
+                "payment.description: required field missing",
+            ));
         }
         let requested = payment.u64("amount").ok().flatten();
         let p = self
@@ -279,21 +356,40 @@ impl Sandbox {
             .get_mut(payment_id)
             .ok_or_else(|| Sandbox::error(400, "3061", "Transaction not found"))?;
         if p.status != "success" || p.refund_requested {
-            return Err(Sandbox::error(400, "3060", "Payment status does not allow this action"));
+            return Err(Sandbox::error(
+                400,
+                "3060",
+                "Payment status does not allow this action",
+            ));
         }
         if let Some(a) = requested {
             if a > p.amount {
-                return Err(Sandbox::error(400, "3283", "Refund amount more than initial amount"));
+                return Err(Sandbox::error(
+                    400,
+                    "3283",
+                    "Refund amount more than initial amount",
+                ));
             }
             if a < p.amount {
-                return Err(Sandbox::error(400, "3609", "Refund amount must equal the initial amount"));
+                return Err(Sandbox::error(
+                    400,
+                    "3609",
+                    "Refund amount must equal the initial amount",
+                ));
             }
         }
         p.refund_requested = true;
         Ok(())
     }
 
-    fn operation(&mut self, payment_id: &str, kind: &str, status: &str, code: &str, message: &str) -> Value {
+    fn operation(
+        &mut self,
+        payment_id: &str,
+        kind: &str,
+        status: &str,
+        code: &str,
+        message: &str,
+    ) -> Value {
         self.next_operation_id += 1 + self.random() % 1000;
         let id = self.next_operation_id;
         let created = self.date();
@@ -324,10 +420,13 @@ impl Sandbox {
     }
 
     fn callback(&mut self, payment_id: &str, operation: Value) -> Result<Vec<u8>> {
-        let p = self.payments.get(payment_id).ok_or_else(|| Error::PaymentMismatch {
-            expected: "a payment known to the sandbox".into(),
-            got: payment_id.into(),
-        })?;
+        let p = self
+            .payments
+            .get(payment_id)
+            .ok_or_else(|| Error::PaymentMismatch {
+                expected: "a payment known to the sandbox".into(),
+                got: payment_id.into(),
+            })?;
         let remaining = if p.status == "refunded" { 0 } else { p.amount };
         let mut body = json!({
             "project_id": self.project_id,
@@ -354,14 +453,20 @@ impl Sandbox {
     }
 
     fn known(&self, payment_id: &str) -> Result<&SandboxPayment> {
-        self.payments.get(payment_id).ok_or_else(|| Error::PaymentMismatch {
-            expected: "a payment known to the sandbox".into(),
-            got: payment_id.into(),
-        })
+        self.payments
+            .get(payment_id)
+            .ok_or_else(|| Error::PaymentMismatch {
+                expected: "a payment known to the sandbox".into(),
+                got: payment_id.into(),
+            })
     }
 
     /// Ends an accepted sale: the signed callbacks the platform sends, in order.
-    pub fn complete_sale(&mut self, payment_id: &str, scenario: SaleScenario) -> Result<Vec<Vec<u8>>> {
+    pub fn complete_sale(
+        &mut self,
+        payment_id: &str,
+        scenario: SaleScenario,
+    ) -> Result<Vec<Vec<u8>>> {
         let p = self.known(payment_id)?;
         if !matches!(p.status, "processing" | "awaiting redirect result") {
             return Err(Error::InvalidTransition {
@@ -371,7 +476,9 @@ impl Sandbox {
         }
         let mut out = Vec::new();
         let first = match scenario {
-            SaleScenario::RedirectThenSuccess | SaleScenario::RedirectThenDecline => Some("awaiting redirect result"),
+            SaleScenario::RedirectThenSuccess | SaleScenario::RedirectThenDecline => {
+                Some("awaiting redirect result")
+            }
             SaleScenario::ProcessingThenSuccess => Some("processing"),
             _ => None,
         };
@@ -393,7 +500,9 @@ impl Sandbox {
             out.push(self.callback(payment_id, op)?);
         }
         let (status, code, message) = match scenario {
-            SaleScenario::Decline | SaleScenario::RedirectThenDecline => ("decline", "20000", "General decline"),
+            SaleScenario::Decline | SaleScenario::RedirectThenDecline => {
+                ("decline", "20000", "General decline")
+            }
             _ => ("success", "0", "Success"),
         };
         self.set_status(payment_id, status);
@@ -404,7 +513,11 @@ impl Sandbox {
     }
 
     /// Ends an accepted refund: the signed callback the platform sends.
-    pub fn complete_refund(&mut self, payment_id: &str, scenario: RefundScenario) -> Result<Vec<Vec<u8>>> {
+    pub fn complete_refund(
+        &mut self,
+        payment_id: &str,
+        scenario: RefundScenario,
+    ) -> Result<Vec<Vec<u8>>> {
         let p = self.known(payment_id)?;
         if !p.refund_requested {
             return Err(Error::InvalidTransition {
@@ -414,7 +527,12 @@ impl Sandbox {
         }
         let (op_status, pay_status, code, message) = match scenario {
             RefundScenario::Success => ("success", "refunded", "0", "Success"),
-            RefundScenario::Decline => ("decline", "success", "3283", "Refund amount more than initial amount"),
+            RefundScenario::Decline => (
+                "decline",
+                "success",
+                "3283",
+                "Refund amount more than initial amount",
+            ),
         };
         self.set_status(payment_id, pay_status);
         let op = self.operation(payment_id, "refund", op_status, code, message);
@@ -456,7 +574,12 @@ impl Sandbox {
 
     /// Delivers callbacks as a real network would: each `copies` times, shuffled with the
     /// seed when `shuffle` is set (duplicates and out-of-order delivery).
-    pub fn deliver(&mut self, callbacks: Vec<Vec<u8>>, copies: usize, shuffle: bool) -> Vec<Vec<u8>> {
+    pub fn deliver(
+        &mut self,
+        callbacks: Vec<Vec<u8>>,
+        copies: usize,
+        shuffle: bool,
+    ) -> Vec<Vec<u8>> {
         let mut out: Vec<Vec<u8>> = callbacks
             .into_iter()
             .flat_map(|c| std::iter::repeat_n(c, copies.max(1)))

@@ -16,11 +16,12 @@ use std::fmt;
 
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sha2::Sha512;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::json::{self, Entries, Node};
 
 type HmacSha512 = Hmac<Sha512>;
 
@@ -82,9 +83,17 @@ impl fmt::Display for SecretKey {
 /// Errors: [`Error::NotAnObject`] when `params` is not an object, [`Error::NestingTooDeep`]
 /// beyond [`MAX_DEPTH`] levels.
 pub fn canonical_string(params: &Value) -> Result<String> {
-    let obj = as_object(params)?;
-    let flat = Flat::new(obj, Skip::Nothing)?;
-    let order = flat.order(Order::Natural, true);
+    let node = Node::from_value(params);
+    canonical_text(as_entries(&node)?, Skip::Nothing)
+}
+
+/// The canonical text, in natural order.
+fn canonical_text(entries: &Entries<'_>, skip: Skip) -> Result<String> {
+    if let Some(t) = Text::of(entries, skip)? {
+        return Ok(t.text);
+    }
+    let flat = Flat::new(entries, skip)?;
+    let order = flat.natural_order(true);
     let mut out = String::with_capacity(flat.text_len(&order));
     flat.write(&order, |piece| out.push_str(piece));
     Ok(out)
@@ -92,8 +101,8 @@ pub fn canonical_string(params: &Value) -> Result<String> {
 
 /// Signs a JSON object: `base64(HMAC-SHA512(key, canonical_string(params)))`.
 pub fn sign(params: &Value, key: &SecretKey) -> Result<String> {
-    let obj = as_object(params)?;
-    sign_object(obj, key)
+    let node = Node::from_value(params);
+    sign_entries(as_entries(&node)?, key)
 }
 
 /// Signs a ready canonical string (SPEC §2.2: the backend half of mobile signing).
@@ -115,120 +124,64 @@ pub fn sign_string(canonical: &str, key: &SecretKey) -> String {
 /// documented variants (nested `signature` keys removed, byte-order sorting); compares in
 /// constant time.
 pub fn verify(message: &Value, key: &SecretKey) -> Result<()> {
-    let obj = match message {
-        Value::Object(obj) => obj,
-        other => {
-            return Err(Error::malformed(
-                "message",
-                format!("expected a JSON object, got {}", type_name(other)),
-            ))
-        }
-    };
-    verify_object(obj, key)
+    verify_node(&Node::from_value(message), key)
 }
 
 /// Parses a received body (size, UTF-8, JSON and depth checked) and verifies its signature.
 ///
 /// Returns the parsed message; nothing in it should be trusted unless this returns `Ok`.
 pub fn verify_body(body: &[u8], key: &SecretKey) -> Result<Value> {
-    let value = parse_body(body)?;
-    verify(&value, key)?;
-    Ok(value)
+    let text = body_text(body)?;
+    let node = Node::parse(text)?;
+    verify_node(&node, key)?;
+    Ok(node.to_value())
 }
 
-/// Parses an untrusted body into JSON with the library's limits (size, UTF-8, depth), without
-/// verifying it. Numbers keep their received text, so the result signs exactly as received.
+/// Parses an untrusted body into JSON with the library's limits (size, UTF-8, depth, no
+/// duplicate keys), without verifying it. Numbers keep their received text, so the result
+/// signs exactly as received.
 pub fn parse_body(body: &[u8]) -> Result<Value> {
+    Ok(Node::parse(body_text(body)?)?.to_value())
+}
+
+/// Checks size and UTF-8 of an untrusted body.
+pub(crate) fn body_text(body: &[u8]) -> Result<&str> {
     if body.len() > MAX_BODY_BYTES {
         return Err(Error::TooLarge {
             size: body.len(),
             limit: MAX_BODY_BYTES,
         });
     }
-    let text = std::str::from_utf8(body).map_err(|e| {
+    std::str::from_utf8(body).map_err(|e| {
         Error::MalformedJson(format!(
             "body is not valid UTF-8 (invalid byte at offset {})",
             e.valid_up_to()
         ))
-    })?;
-    let mut value: Value = serde_json::from_str(text).map_err(|e| {
-        if e.to_string().starts_with("recursion limit exceeded") {
-            Error::NestingTooDeep(MAX_DEPTH)
-        } else {
-            Error::MalformedJson(e.to_string())
-        }
-    })?;
-    restore_exponents(text, &mut value);
-    Ok(value)
+    })
 }
 
-/// serde_json rewrites `1E3` as `1e+3`; SPEC §2 signs numbers as received, so put the
-/// received text back. Numbers are matched in document order (objects keep their order).
-fn restore_exponents(text: &str, value: &mut Value) {
-    let numbers = scan_numbers(text.as_bytes());
-    let rewritten = |n: &&str| match n.find(['e', 'E']) {
-        Some(i) => n.as_bytes()[i] == b'E' || !matches!(n.as_bytes().get(i + 1), Some(b'+' | b'-')),
-        None => false,
+/// Signs a JSON object given as a map.
+pub(crate) fn sign_map(map: &serde_json::Map<String, Value>, key: &SecretKey) -> Result<String> {
+    let entries: Vec<_> = map
+        .iter()
+        .map(|(k, v)| (std::borrow::Cow::Borrowed(k.as_str()), Node::from_value(v)))
+        .collect();
+    sign_entries(&entries, key)
+}
+
+pub(crate) fn sign_entries(entries: &Entries<'_>, key: &SecretKey) -> Result<String> {
+    Ok(sign_string(&canonical_text(entries, Skip::Nothing)?, key))
+}
+
+/// Verifies a parsed message; a non-object is malformed.
+pub(crate) fn verify_node(message: &Node<'_>, key: &SecretKey) -> Result<()> {
+    let Node::Obj(entries) = message else {
+        return Err(Error::malformed(
+            "message",
+            format!("expected a JSON object, got {}", message.type_name()),
+        ));
     };
-    if !numbers.iter().any(rewritten) {
-        return;
-    }
-    let mut found = Vec::with_capacity(numbers.len());
-    collect_numbers(value, &mut found);
-    if found.len() != numbers.len() {
-        return; // duplicate keys: leave serde_json's rendering
-    }
-    for (slot, raw) in found.into_iter().zip(numbers) {
-        *slot = serde_json::Number::from_string_unchecked(raw.to_owned());
-    }
-}
-
-fn collect_numbers<'v>(value: &'v mut Value, out: &mut Vec<&'v mut serde_json::Number>) {
-    match value {
-        Value::Number(n) => out.push(n),
-        Value::Array(items) => items.iter_mut().for_each(|v| collect_numbers(v, out)),
-        Value::Object(map) => map.values_mut().for_each(|v| collect_numbers(v, out)),
-        _ => {}
-    }
-}
-
-/// The text of every number in a valid JSON document, in order.
-fn scan_numbers(bytes: &[u8]) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'-' | b'0'..=b'9' => {
-                let start = i;
-                while i < bytes.len() && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
-                    i += 1;
-                }
-                // The document parsed as JSON, so this slice is ASCII.
-                out.push(std::str::from_utf8(&bytes[start..i]).unwrap_or(""));
-            }
-            _ => i += 1,
-        }
-    }
-    out
-}
-
-pub(crate) fn sign_object(obj: &Map<String, Value>, key: &SecretKey) -> Result<String> {
-    let flat = Flat::new(obj, Skip::Nothing)?;
-    let order = flat.order(Order::Natural, true);
-    let mut mac = key.mac();
-    flat.write(&order, |piece| mac.update(piece.as_bytes()));
-    Ok(B64.encode(mac.finalize().into_bytes()))
-}
-
-pub(crate) fn verify_object(obj: &Map<String, Value>, key: &SecretKey) -> Result<()> {
-    let (given, skip) = locate_signature(obj)?;
+    let (given, skip) = locate_signature(entries)?;
     // A signature that is not valid base64 of 64 bytes can never match: it is invalid, not malformed.
     let given = B64
         .decode(given.as_bytes())
@@ -236,50 +189,66 @@ pub(crate) fn verify_object(obj: &Map<String, Value>, key: &SecretKey) -> Result
     if given.len() != 64 {
         return Err(Error::InvalidSignature);
     }
-    let flat = Flat::new(obj, skip)?;
-    let has_nested = flat.lines.iter().any(|l| l.nested_signature);
-    let natural = flat.order(Order::Natural, true);
-    let bytewise = flat.order(Order::Bytes, true);
-    let bytes_differ = natural != bytewise;
-    let mut candidates: Vec<Vec<u32>> = vec![natural];
-    if has_nested {
-        candidates.push(flat.order(Order::Natural, false));
-    }
-    if bytes_differ {
-        candidates.push(bytewise);
-        if has_nested {
-            candidates.push(flat.order(Order::Bytes, false));
+    // (a) as documented: natural order, nested `signature` keys kept. Usually the only check.
+    let fast = Text::of(entries, skip)?;
+    if let Some(t) = &fast {
+        let mut mac = key.mac();
+        mac.update(t.text.as_bytes());
+        if mac.verify_slice(&given).is_ok() {
+            return Ok(());
         }
     }
-    for order in &candidates {
+    let flat = Flat::new(entries, skip)?;
+    // One buffer, one HMAC update: many small updates cost more than the hashing.
+    let mut text = String::new();
+    let mut matches = |order: &[u32]| {
+        text.clear();
+        text.reserve(flat.text_len(order));
+        flat.write(order, |piece| text.push_str(piece));
         let mut mac = key.mac();
-        flat.write(order, |piece| mac.update(piece.as_bytes()));
-        if mac.verify_slice(&given).is_ok() {
+        mac.update(text.as_bytes());
+        mac.verify_slice(&given).is_ok()
+    };
+    let natural = flat.natural_order(true);
+    if fast.is_none() && matches(&natural) {
+        return Ok(());
+    }
+    // (b) nested `signature` keys removed; (c) either, in plain byte order.
+    let has_nested = flat.lines.iter().any(|l| l.nested_signature);
+    if has_nested && matches(&flat.natural_order(false)) {
+        return Ok(());
+    }
+    let bytewise = flat.byte_order(true);
+    if bytewise != natural {
+        if matches(&bytewise) {
+            return Ok(());
+        }
+        if has_nested && matches(&flat.byte_order(false)) {
             return Ok(());
         }
     }
     Err(Error::InvalidSignature)
 }
 
-fn locate_signature(obj: &Map<String, Value>) -> Result<(&str, Skip)> {
-    if let Some(sig) = obj.get("signature") {
+fn locate_signature<'e>(entries: &'e Entries<'_>) -> Result<(&'e str, Skip)> {
+    if let Some(sig) = json::get(entries, "signature") {
         return match sig {
-            Value::String(s) if s.is_empty() => Err(Error::MissingSignature("signature is empty")),
-            Value::String(s) => Ok((s.as_str(), Skip::TopSignature)),
+            Node::Str(s) if s.is_empty() => Err(Error::MissingSignature("signature is empty")),
+            Node::Str(s) => Ok((s.as_ref(), Skip::TopSignature)),
             other => Err(Error::malformed(
                 "signature",
-                format!("expected a string, got {}", type_name(other)),
+                format!("expected a string, got {}", other.type_name()),
             )),
         };
     }
-    match obj.get("general").and_then(|g| g.as_object()).and_then(|g| g.get("signature")) {
-        Some(Value::String(s)) if s.is_empty() => {
+    match json::get(entries, "general").and_then(|g| g.get("signature")) {
+        Some(Node::Str(s)) if s.is_empty() => {
             Err(Error::MissingSignature("general.signature is empty"))
         }
-        Some(Value::String(s)) => Ok((s.as_str(), Skip::GeneralSignature)),
+        Some(Node::Str(s)) => Ok((s.as_ref(), Skip::GeneralSignature)),
         Some(other) => Err(Error::malformed(
             "general.signature",
-            format!("expected a string, got {}", type_name(other)),
+            format!("expected a string, got {}", other.type_name()),
         )),
         None => Err(Error::MissingSignature(
             "neither signature nor general.signature is present",
@@ -287,10 +256,10 @@ fn locate_signature(obj: &Map<String, Value>) -> Result<(&str, Skip)> {
     }
 }
 
-fn as_object(params: &Value) -> Result<&Map<String, Value>> {
-    match params {
-        Value::Object(obj) => Ok(obj),
-        other => Err(Error::NotAnObject(type_name(other))),
+fn as_entries<'n, 'a>(node: &'n Node<'a>) -> Result<&'n Entries<'a>> {
+    match node {
+        Node::Obj(entries) => Ok(entries),
+        other => Err(Error::NotAnObject(other.type_name())),
     }
 }
 
@@ -313,12 +282,6 @@ enum Skip {
     GeneralSignature,
 }
 
-#[derive(Clone, Copy)]
-enum Order {
-    Natural,
-    Bytes,
-}
-
 /// One `path:value` line; the path is a range of `Flat::paths`.
 struct Line<'a> {
     start: u32,
@@ -327,97 +290,248 @@ struct Line<'a> {
     nested_signature: bool,
 }
 
-/// The flattened lines of an object, unsorted; paths share one buffer.
+/// The flattened lines of an object, emitted in natural order of their paths.
+///
+/// Keys are sorted per object with the comparator applied to `key`, or `key:` for a non-empty
+/// container. That orders full paths exactly like sorting them whole: two paths first differ
+/// inside the keys where they part, and digit runs never cross the `:`. Arrays are already in
+/// natural order. Only when two distinct keys compare equal (PHP's leading-zero rule at the
+/// top level) is a full sort of the paths needed, and `ties` says so.
 struct Flat<'a> {
     paths: String,
     lines: Vec<Line<'a>>,
+    ties: bool,
 }
 
-impl<'a> Flat<'a> {
-    fn new(obj: &'a Map<String, Value>, skip: Skip) -> Result<Flat<'a>> {
-        let mut flat = Flat {
-            paths: String::with_capacity(obj.len() * 48),
-            lines: Vec::with_capacity(obj.len() * 4),
-        };
-        let mut prefix = String::with_capacity(64);
-        flat.object(obj, &mut prefix, 1, skip == Skip::TopSignature, false, skip)?;
-        Ok(flat)
-    }
+/// Buffers shared by the whole flattening: the current path, and a stack of sort keys.
+struct Scratch {
+    prefix: String,
+    keys: String,
+    kids: Vec<Kid>,
+}
 
-    fn object(
-        &mut self,
-        obj: &'a Map<String, Value>,
-        prefix: &mut String,
-        depth: usize,
-        skip_signature_here: bool,
-        nested: bool,
-        skip: Skip,
-    ) -> Result<()> {
-        if depth > MAX_DEPTH {
-            return Err(Error::NestingTooDeep(MAX_DEPTH));
-        }
-        let base = prefix.len();
-        for (key, value) in obj {
-            if key == "frame_mode" || (skip_signature_here && key == "signature") {
-                continue;
-            }
-            if base > 0 {
-                prefix.push(':');
-            }
-            if key.contains(':') {
-                prefix.push_str(&key.replace(':', "::"));
-            } else {
-                prefix.push_str(key);
-            }
-            let skip_child = depth == 1 && skip == Skip::GeneralSignature && key == "general";
-            let nested_child = nested || key == "signature";
-            self.value(value, prefix, depth, skip_child, nested_child, skip)?;
-            prefix.truncate(base);
-        }
-        Ok(())
-    }
+/// A child of the object being flattened: its entry, its escaped key, and its sort key
+/// (the escaped key plus `:` for a non-empty container).
+#[derive(Clone, Copy)]
+struct Kid {
+    index: u32,
+    start: u32,
+    end: u32,
+    sort_end: u32,
+}
 
-    fn value(
-        &mut self,
-        value: &'a Value,
-        prefix: &mut String,
-        depth: usize,
-        skip_signature_here: bool,
-        nested: bool,
-        skip: Skip,
-    ) -> Result<()> {
-        let scalar = match value {
-            Value::Object(obj) => {
-                return self.object(obj, prefix, depth + 1, skip_signature_here, nested, skip)
-            }
-            Value::Array(items) => {
-                if depth + 1 > MAX_DEPTH {
-                    return Err(Error::NestingTooDeep(MAX_DEPTH));
-                }
-                let base = prefix.len();
-                for (i, item) in items.iter().enumerate() {
-                    use std::fmt::Write as _;
-                    let _ = write!(prefix, ":{i}");
-                    self.value(item, prefix, depth + 1, false, nested, skip)?;
-                    prefix.truncate(base);
-                }
-                return Ok(());
-            }
-            Value::String(s) => s.as_str(),
-            Value::Bool(true) => "1",
-            Value::Bool(false) => "0",
-            Value::Null => "",
-            Value::Number(n) => n.as_str(),
+#[derive(Clone, Copy)]
+struct Ctx {
+    depth: usize,
+    skip_signature_here: bool,
+    nested: bool,
+    skip: Skip,
+}
+
+/// Receives the lines of a flattened object, in natural order of their paths.
+trait Sink<'a> {
+    fn line(&mut self, path: &str, value: &'a str, nested_signature: bool);
+    /// Two distinct keys compared equal: the order must be fixed by a full sort.
+    fn ties(&mut self);
+}
+
+/// The canonical text itself, written as the walk goes (the common, fast case).
+#[derive(Default)]
+struct Text {
+    text: String,
+    started: bool,
+    nested_signature: bool,
+    ties: bool,
+}
+
+impl Text {
+    /// The canonical text of an object, when no full sort is needed (else `None`).
+    fn of<'a>(entries: &'a Entries<'a>, skip: Skip) -> Result<Option<Text>> {
+        let mut t = Text {
+            text: String::with_capacity(entries.len() * 96),
+            ..Text::default()
         };
+        walk(entries, skip, &mut t)?;
+        Ok(if t.ties { None } else { Some(t) })
+    }
+}
+
+impl<'a> Sink<'a> for Text {
+    fn line(&mut self, path: &str, value: &'a str, nested_signature: bool) {
+        if self.started {
+            self.text.push(';');
+        }
+        self.text.push_str(path);
+        self.text.push(':');
+        self.text.push_str(value);
+        self.nested_signature |= nested_signature;
+        self.started = true;
+    }
+    fn ties(&mut self) {
+        self.ties = true;
+    }
+}
+
+impl<'a> Sink<'a> for Flat<'a> {
+    fn line(&mut self, path: &str, value: &'a str, nested_signature: bool) {
         let start = self.paths.len() as u32;
-        self.paths.push_str(prefix);
+        self.paths.push_str(path);
         self.lines.push(Line {
             start,
             end: self.paths.len() as u32,
-            value: scalar,
-            nested_signature: nested,
+            value,
+            nested_signature,
         });
-        Ok(())
+    }
+    fn ties(&mut self) {
+        self.ties = true;
+    }
+}
+
+/// Walks an object depth-first, children sorted, and hands every scalar to the sink.
+fn walk<'a>(entries: &'a Entries<'a>, skip: Skip, sink: &mut impl Sink<'a>) -> Result<()> {
+    let mut scratch = Scratch {
+        prefix: String::with_capacity(64),
+        keys: String::with_capacity(256),
+        kids: Vec::with_capacity(32),
+    };
+    let ctx = Ctx {
+        depth: 1,
+        skip_signature_here: skip == Skip::TopSignature,
+        nested: false,
+        skip,
+    };
+    walk_object(entries, &mut scratch, ctx, sink)
+}
+
+fn walk_object<'a>(
+    entries: &'a Entries<'a>,
+    s: &mut Scratch,
+    ctx: Ctx,
+    sink: &mut impl Sink<'a>,
+) -> Result<()> {
+    if ctx.depth > MAX_DEPTH {
+        return Err(Error::NestingTooDeep(MAX_DEPTH));
+    }
+    // This object's children go on top of the shared stacks, and come off at the end.
+    let keys_base = s.keys.len();
+    let kids_base = s.kids.len();
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if key == "frame_mode" || (ctx.skip_signature_here && key == "signature") {
+            continue;
+        }
+        let start = s.keys.len() as u32;
+        push_key(&mut s.keys, key);
+        let end = s.keys.len() as u32;
+        let container = match value {
+            Node::Obj(e) => !e.is_empty(),
+            Node::Arr(a) => !a.is_empty(),
+            _ => false,
+        };
+        if container {
+            s.keys.push(':');
+        }
+        s.kids.push(Kid {
+            index: i as u32,
+            start,
+            end,
+            sort_end: s.keys.len() as u32,
+        });
+    }
+    let top = ctx.depth == 1;
+    let mut ties = false;
+    {
+        let keys = s.keys.as_bytes();
+        s.kids[kids_base..].sort_by(|a, b| {
+            let ka = &keys[a.start as usize..a.sort_end as usize];
+            let kb = &keys[b.start as usize..b.sort_end as usize];
+            let ord = nat_cmp(ka, kb, top);
+            if ord == Ordering::Equal && ka != kb {
+                ties = true;
+            }
+            ord.then_with(|| ka.cmp(kb))
+        });
+    }
+    if ties {
+        sink.ties();
+    }
+    let base = s.prefix.len();
+    for k in kids_base..s.kids.len() {
+        let kid = s.kids[k];
+        let (key, value) = &entries[kid.index as usize];
+        if base > 0 {
+            s.prefix.push(':');
+        }
+        let (start, end) = (kid.start as usize, kid.end as usize);
+        let Scratch { prefix, keys, .. } = s;
+        prefix.push_str(&keys[start..end]);
+        let child = Ctx {
+            depth: ctx.depth,
+            skip_signature_here: ctx.depth == 1
+                && ctx.skip == Skip::GeneralSignature
+                && key == "general",
+            nested: ctx.nested || key == "signature",
+            skip: ctx.skip,
+        };
+        walk_value(value, s, child, sink)?;
+        s.prefix.truncate(base);
+    }
+    s.kids.truncate(kids_base);
+    s.keys.truncate(keys_base);
+    Ok(())
+}
+
+fn walk_value<'a>(
+    value: &'a Node<'a>,
+    s: &mut Scratch,
+    ctx: Ctx,
+    sink: &mut impl Sink<'a>,
+) -> Result<()> {
+    let scalar: &'a str = match value {
+        Node::Obj(entries) => {
+            let child = Ctx {
+                depth: ctx.depth + 1,
+                ..ctx
+            };
+            return walk_object(entries, s, child, sink);
+        }
+        Node::Arr(items) => {
+            if ctx.depth + 1 > MAX_DEPTH {
+                return Err(Error::NestingTooDeep(MAX_DEPTH));
+            }
+            let base = s.prefix.len();
+            for (i, item) in items.iter().enumerate() {
+                use std::fmt::Write as _;
+                let _ = write!(s.prefix, ":{i}");
+                let child = Ctx {
+                    depth: ctx.depth + 1,
+                    skip_signature_here: false,
+                    ..ctx
+                };
+                walk_value(item, s, child, sink)?;
+                s.prefix.truncate(base);
+            }
+            return Ok(());
+        }
+        Node::Str(s) => s.as_ref(),
+        Node::Bool(true) => "1",
+        Node::Bool(false) => "0",
+        Node::Null => "",
+        Node::Num(n) => n,
+    };
+    sink.line(&s.prefix, scalar, ctx.nested);
+    Ok(())
+}
+
+impl<'a> Flat<'a> {
+    fn new(entries: &'a Entries<'a>, skip: Skip) -> Result<Flat<'a>> {
+        let mut flat = Flat {
+            paths: String::with_capacity(entries.len() * 64),
+            lines: Vec::with_capacity(entries.len() * 6),
+            ties: false,
+        };
+        walk(entries, skip, &mut flat)?;
+        Ok(flat)
     }
 
     fn path(&self, i: u32) -> &str {
@@ -425,18 +539,28 @@ impl<'a> Flat<'a> {
         &self.paths[line.start as usize..line.end as usize]
     }
 
-    /// The indices of the lines to sign, in the given order.
-    fn order(&self, order: Order, keep_nested: bool) -> Vec<u32> {
-        let mut idx: Vec<u32> = (0..self.lines.len() as u32)
+    fn indices(&self, keep_nested: bool) -> Vec<u32> {
+        (0..self.lines.len() as u32)
             .filter(|&i| keep_nested || !self.lines[i as usize].nested_signature)
-            .collect();
-        match order {
-            Order::Natural => idx.sort_by(|&a, &b| {
+            .collect()
+    }
+
+    /// Lines in natural order (PHP `strnatcmp` on the paths).
+    fn natural_order(&self, keep_nested: bool) -> Vec<u32> {
+        let mut idx = self.indices(keep_nested);
+        if self.ties {
+            idx.sort_by(|&a, &b| {
                 let (pa, pb) = (self.path(a), self.path(b));
                 natural_cmp(pa, pb).then_with(|| pa.cmp(pb))
-            }),
-            Order::Bytes => idx.sort_by(|&a, &b| self.path(a).cmp(self.path(b))),
+            });
         }
+        idx
+    }
+
+    /// Lines in plain byte order of the paths.
+    fn byte_order(&self, keep_nested: bool) -> Vec<u32> {
+        let mut idx = self.indices(keep_nested);
+        idx.sort_by(|&a, &b| self.path(a).cmp(self.path(b)));
         idx
     }
 
@@ -462,6 +586,15 @@ impl<'a> Flat<'a> {
     }
 }
 
+/// Appends a key with `:` doubled (SPEC §2 rule 2).
+fn push_key(out: &mut String, key: &str) {
+    if key.bytes().any(|b| b == b':') {
+        out.push_str(&key.replace(':', "::"));
+    } else {
+        out.push_str(key);
+    }
+}
+
 /// Compares two paths like PHP's `strnatcmp` (case-sensitive), the platform's reference sort.
 ///
 /// Digit runs compare by value (`item2` < `item10`); a run starting with `0` compares digit by
@@ -475,16 +608,25 @@ impl<'a> Flat<'a> {
 /// assert_eq!(natural_cmp("B", "a"), Less);
 /// ```
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    nat_cmp(a.as_bytes(), b.as_bytes(), true)
+}
+
+/// `strnatcmp`; `at_start` applies PHP's skipping of leading zeros at the start of the string
+/// (false for keys below the top level, which are not at the start of the path).
+fn nat_cmp(a: &[u8], b: &[u8], at_start: bool) -> Ordering {
     if a.is_empty() || b.is_empty() {
         return a.len().cmp(&b.len());
     }
+    // Most keys part at their first byte: two different non-digits decide at once.
+    if a[0] != b[0] && !a[0].is_ascii_digit() && !b[0].is_ascii_digit() {
+        return a[0].cmp(&b[0]);
+    }
     let (mut i, mut j) = (0usize, 0usize);
     // PHP skips leading zeros at the very start of each string (when a digit follows).
-    while i + 1 < a.len() && a[i] == b'0' && a[i + 1].is_ascii_digit() {
+    while at_start && i + 1 < a.len() && a[i] == b'0' && a[i + 1].is_ascii_digit() {
         i += 1;
     }
-    while j + 1 < b.len() && b[j] == b'0' && b[j + 1].is_ascii_digit() {
+    while at_start && j + 1 < b.len() && b[j] == b'0' && b[j + 1].is_ascii_digit() {
         j += 1;
     }
     loop {

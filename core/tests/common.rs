@@ -19,5 +19,7 @@ pub fn load(name: &str) -> Value {
 
 /// A string field of a case.
 pub fn s<'a>(case: &'a Value, key: &str) -> &'a str {
-    case[key].as_str().unwrap_or_else(|| panic!("{key} missing in {case}"))
+    case[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} missing in {case}"))
 }

@@ -11,10 +11,16 @@ fn signed_body(step: &Value, key: &SecretKey) -> Vec<u8> {
     if let Some(text) = step.get("body_text").and_then(Value::as_str) {
         return text.as_bytes().to_vec();
     }
-    let mut msg = step.get("message").or_else(|| step.get("body")).cloned().expect("message or body");
+    let mut msg = step
+        .get("message")
+        .or_else(|| step.get("body"))
+        .cloned()
+        .expect("message or body");
     match step.get("sign").and_then(Value::as_str).unwrap_or("none") {
         "valid" => msg["signature"] = Value::String(sign(&msg, key).unwrap()),
-        "wrong_key" => msg["signature"] = Value::String(sign(&msg, &SecretKey::new("not-the-secret")).unwrap()),
+        "wrong_key" => {
+            msg["signature"] = Value::String(sign(&msg, &SecretKey::new("not-the-secret")).unwrap())
+        }
         "none" => {}
         other => panic!("sign: {other}"),
     }
@@ -30,10 +36,15 @@ fn run_case(path: &std::path::Path) -> usize {
     let name = s(&case, "name").to_owned();
     let key = SecretKey::new(s(&case, "secret"));
     let project = Project::new(case["project_id"].as_u64().unwrap(), key.clone());
-    let created = Order::from_json(&case["order"].to_string()).and_then(|o| Payment::new(&project, o));
+    let created =
+        Order::from_json(&case["order"].to_string()).and_then(|o| Payment::new(&project, o));
     if let Some(code) = case.get("create_error") {
         let got = created.expect_err(&name);
-        assert_eq!(u64::from(got.code()), code.as_u64().unwrap(), "{name}: {got}");
+        assert_eq!(
+            u64::from(got.code()),
+            code.as_u64().unwrap(),
+            "{name}: {got}"
+        );
         return 0;
     }
     let mut payment = created.unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -54,12 +65,20 @@ fn run_case(path: &std::path::Path) -> usize {
             }),
             "payment_page_url" => payment.payment_page_url(&project, now).map(|url| {
                 for part in expect["url_contains"].as_array().into_iter().flatten() {
-                    assert!(url.contains(part.as_str().unwrap()), "{ctx}: {url} lacks {part}");
+                    assert!(
+                        url.contains(part.as_str().unwrap()),
+                        "{ctx}: {url} lacks {part}"
+                    );
                 }
                 None
             }),
             "response" => payment
-                .on_response(&project, step["http_status"].as_u64().unwrap() as u16, &signed_body(step, &key), now)
+                .on_response(
+                    &project,
+                    step["http_status"].as_u64().unwrap() as u16,
+                    &signed_body(step, &key),
+                    now,
+                )
                 .map(Some),
             "transport_failure" => payment.on_transport_failure(&project, now).map(Some),
             "callback" => project
@@ -89,21 +108,44 @@ fn run_case(path: &std::path::Path) -> usize {
         match (result, expect.get("error")) {
             (Err(e), Some(code)) => {
                 assert_eq!(u64::from(e.code()), code.as_u64().unwrap(), "{ctx}: {e}");
-                assert_eq!(payment.snapshot(), before, "{ctx}: an error changed the payment");
+                assert_eq!(
+                    payment.snapshot(),
+                    before,
+                    "{ctx}: an error changed the payment"
+                );
             }
             (Err(e), None) => panic!("{ctx}: unexpected error {} {e}", e.code()),
             (Ok(_), Some(code)) => panic!("{ctx}: expected error {code}"),
             (Ok(step_result), None) => {
                 if let Some(outcome) = expect.get("outcome") {
-                    let st = step_result.as_ref().unwrap_or_else(|| panic!("{ctx}: no step"));
-                    assert_eq!(st.outcome.as_str(), outcome.as_str().unwrap(), "{ctx}: {:?}", st.outcome);
+                    let st = step_result
+                        .as_ref()
+                        .unwrap_or_else(|| panic!("{ctx}: no step"));
+                    assert_eq!(
+                        st.outcome.as_str(),
+                        outcome.as_str().unwrap(),
+                        "{ctx}: {:?}",
+                        st.outcome
+                    );
                     if matches!(st.outcome.as_str(), "duplicate" | "stale") {
-                        assert_eq!(payment.snapshot(), before, "{ctx}: {} changed the payment", st.outcome.as_str());
+                        assert_eq!(
+                            payment.snapshot(),
+                            before,
+                            "{ctx}: {} changed the payment",
+                            st.outcome.as_str()
+                        );
                     }
                 }
                 if let Some(actions) = expect.get("actions") {
-                    let st = step_result.as_ref().unwrap_or_else(|| panic!("{ctx}: no step"));
-                    let want: Vec<&str> = actions.as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+                    let st = step_result
+                        .as_ref()
+                        .unwrap_or_else(|| panic!("{ctx}: no step"));
+                    let want: Vec<&str> = actions
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|a| a.as_str().unwrap())
+                        .collect();
                     assert_eq!(action_names(st), want, "{ctx}");
                 }
             }
@@ -118,7 +160,9 @@ fn run_case(path: &std::path::Path) -> usize {
             }
         }
         if let Some(reason) = expect.get("decline_reason") {
-            let State::Declined { reason: r, .. } = payment.state() else { panic!("{ctx}") };
+            let State::Declined { reason: r, .. } = payment.state() else {
+                panic!("{ctx}")
+            };
             assert_eq!(serde_json::to_value(r).unwrap(), *reason, "{ctx}");
         }
         if let Some(attempts) = expect.get("refund_attempts") {
@@ -136,9 +180,16 @@ fn run_case(path: &std::path::Path) -> usize {
 #[test]
 fn lifecycle_scripts() {
     let dir = vectors_dir().join("lifecycle");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
-    assert!(files.len() >= 20, "expected the lifecycle scripts in {}", dir.display());
+    assert!(
+        files.len() >= 20,
+        "expected the lifecycle scripts in {}",
+        dir.display()
+    );
     let steps: usize = files.iter().map(|f| run_case(f)).sum();
     assert!(steps > 100, "only {steps} steps ran");
 }

@@ -10,7 +10,9 @@ use wallet_partner::{request, SecretKey};
 
 fn query_pairs(url: &str) -> Vec<(String, String)> {
     let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
-    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
     pairs.sort();
     pairs
 }
@@ -27,14 +29,23 @@ fn official_sdk_cases() {
                 if let Some(expected) = case.get("string_to_sign").and_then(Value::as_str) {
                     assert_eq!(canonical_string(&case["params"]).unwrap(), expected, "{id}");
                 }
-                assert_eq!(sign(&case["params"], &key).unwrap(), s(case, "signature"), "{id}");
+                assert_eq!(
+                    sign(&case["params"], &key).unwrap(),
+                    s(case, "signature"),
+                    "{id}"
+                );
                 let mut signed = case["params"].clone();
                 signed["signature"] = Value::String(s(case, "signature").to_owned());
-                verify_body(signed.to_string().as_bytes(), &key).unwrap_or_else(|e| panic!("{id}: {e}"));
+                verify_body(signed.to_string().as_bytes(), &key)
+                    .unwrap_or_else(|e| panic!("{id}: {e}"));
                 counts[0] += 1;
             }
             "string_to_sign" => {
-                assert_eq!(canonical_string(&case["params"]).unwrap(), s(case, "string_to_sign"), "{id}");
+                assert_eq!(
+                    canonical_string(&case["params"]).unwrap(),
+                    s(case, "string_to_sign"),
+                    "{id}"
+                );
                 counts[1] += 1;
             }
             "callback" => {
@@ -47,13 +58,25 @@ fn official_sdk_cases() {
                     let obj = unsigned.as_object_mut().unwrap();
                     let given = match obj.remove("signature") {
                         Some(sig) => sig,
-                        None => obj["general"].as_object_mut().unwrap().remove("signature").unwrap(),
+                        None => obj["general"]
+                            .as_object_mut()
+                            .unwrap()
+                            .remove("signature")
+                            .unwrap(),
                     };
-                    assert_eq!(canonical_string(&unsigned).unwrap(), s(case, "string_to_sign"), "{id}");
+                    assert_eq!(
+                        canonical_string(&unsigned).unwrap(),
+                        s(case, "string_to_sign"),
+                        "{id}"
+                    );
                     assert_eq!(Value::String(sign(&unsigned, &key).unwrap()), given, "{id}");
                 } else {
                     let err = result.expect_err(id);
-                    assert_eq!(u64::from(err.code()), case["error_code"].as_u64().unwrap(), "{id}: {err}");
+                    assert_eq!(
+                        u64::from(err.code()),
+                        case["error_code"].as_u64().unwrap(),
+                        "{id}: {err}"
+                    );
                 }
                 counts[2] += 1;
             }
@@ -68,7 +91,10 @@ fn official_sdk_cases() {
                 let theirs: Vec<(String, String)> = match &case["url"] {
                     Value::String(u) => query_pairs(u),
                     Value::Object(m) => {
-                        let mut v: Vec<_> = m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned())).collect();
+                        let mut v: Vec<_> = m
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                            .collect();
                         v.sort();
                         v
                     }
@@ -77,7 +103,18 @@ fn official_sdk_cases() {
                 // SPEC §3: booleans are 1/0 in the URL too (the Go SDK writes "true").
                 let theirs: Vec<_> = theirs
                     .into_iter()
-                    .map(|(k, v)| (k, if v == "true" { "1".into() } else if v == "false" { "0".into() } else { v }))
+                    .map(|(k, v)| {
+                        (
+                            k,
+                            if v == "true" {
+                                "1".into()
+                            } else if v == "false" {
+                                "0".into()
+                            } else {
+                                v
+                            },
+                        )
+                    })
                     .collect();
                 assert_eq!(ours, theirs, "{id}");
                 counts[3] += 1;
@@ -98,8 +135,16 @@ fn signed_corpus() {
         let params = &case["params"];
         let canonical = canonical_string(params).unwrap();
         assert_eq!(canonical, s(case, "string_to_sign"), "corpus[{i}]");
-        assert_eq!(sign(params, &key).unwrap(), s(case, "signature"), "corpus[{i}]");
-        assert_eq!(sign_string(&canonical, &key), s(case, "signature"), "corpus[{i}]");
+        assert_eq!(
+            sign(params, &key).unwrap(),
+            s(case, "signature"),
+            "corpus[{i}]"
+        );
+        assert_eq!(
+            sign_string(&canonical, &key),
+            s(case, "signature"),
+            "corpus[{i}]"
+        );
         // As a received message: requests carry general.signature, callbacks a top-level one.
         let mut signed = params.clone();
         match signed.get_mut("general").and_then(Value::as_object_mut) {
@@ -113,7 +158,11 @@ fn signed_corpus() {
         let body = signed.to_string();
         verify_body(body.as_bytes(), &key).unwrap_or_else(|e| panic!("corpus[{i}]: {e}"));
         let wrong = SecretKey::new(format!("{}x", s(case, "secret")));
-        assert_eq!(verify_body(body.as_bytes(), &wrong).unwrap_err().code(), 2002, "corpus[{i}]");
+        assert_eq!(
+            verify_body(body.as_bytes(), &wrong).unwrap_err().code(),
+            2002,
+            "corpus[{i}]"
+        );
     }
 }
 
@@ -123,7 +172,11 @@ fn hand_written_canonical_cases() {
     for case in v["canonical"].as_array().unwrap() {
         let name = s(case, "name");
         let params = parse_body(s(case, "params_json").as_bytes()).unwrap();
-        assert_eq!(canonical_string(&params).unwrap(), s(case, "canonical"), "{name}");
+        assert_eq!(
+            canonical_string(&params).unwrap(),
+            s(case, "canonical"),
+            "{name}"
+        );
         let key = SecretKey::new(s(case, "secret"));
         assert_eq!(sign(&params, &key).unwrap(), s(case, "signature"), "{name}");
     }
@@ -140,7 +193,11 @@ fn hand_written_verify_cases() {
             result.unwrap_or_else(|e| panic!("{name}: {e}"));
         } else {
             let err = result.expect_err(name);
-            assert_eq!(u64::from(err.code()), case["error_code"].as_u64().unwrap(), "{name}: {err}");
+            assert_eq!(
+                u64::from(err.code()),
+                case["error_code"].as_u64().unwrap(),
+                "{name}: {err}"
+            );
         }
     }
 }
