@@ -839,22 +839,29 @@ impl Payment {
 
     /// Runs an event through the table on a copy, then commits it: atomic by construction.
     fn feed(&mut self, project: &Project, event: Event, now_ms: u64, input: Input) -> Result<Step> {
-        if input != Input::Answer {
-            if let Some(fp) = &event.fingerprint {
-                if self.seen.contains(fp) {
-                    return Ok(Step {
-                        outcome: Outcome::Duplicate,
-                        actions: Vec::new(),
-                    });
-                }
-            }
-        }
         let mut next = self.clone();
-        if input != Input::Callback {
-            // This answers the request in flight; a `check_status` action may set a new one.
-            next.in_flight = None;
+        // An answer ends the request in flight, whatever it says; a `check_status` action may
+        // start a new one. A callback answers nothing.
+        let consumed = input != Input::Callback && next.in_flight.take().is_some();
+        let seen = input != Input::Answer
+            && event
+                .fingerprint
+                .as_ref()
+                .is_some_and(|fp| self.seen.contains(fp));
+        let step = if seen {
+            Step {
+                outcome: Outcome::Duplicate,
+                actions: Vec::new(),
+            }
+        } else {
+            next.run(project, event, now_ms)?
+        };
+        if matches!(step.outcome, Outcome::Duplicate | Outcome::Stale) {
+            if !consumed {
+                return Ok(step); // nothing changed at all
+            }
+            next.version += 1; // only the request in flight was consumed
         }
-        let step = next.run(project, event, now_ms)?;
         *self = next;
         Ok(step)
     }

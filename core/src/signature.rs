@@ -295,8 +295,9 @@ struct Line<'a> {
 /// Keys are sorted per object with the comparator applied to `key`, or `key:` for a non-empty
 /// container. That orders full paths exactly like sorting them whole: two paths first differ
 /// inside the keys where they part, and digit runs never cross the `:`. Arrays are already in
-/// natural order. Only when two distinct keys compare equal (PHP's leading-zero rule at the
-/// top level) is a full sort of the paths needed, and `ties` says so.
+/// natural order. A full sort of the paths is needed only when two distinct keys compare equal
+/// (PHP's leading-zero rule at the top level) or a key contains `:` (its path can run into a
+/// sibling's child path); `ties` says so.
 struct Flat<'a> {
     paths: String,
     lines: Vec<Line<'a>>,
@@ -416,12 +417,13 @@ fn walk_object<'a>(
     // This object's children go on top of the shared stacks, and come off at the end.
     let keys_base = s.keys.len();
     let kids_base = s.kids.len();
+    let mut colon = false;
     for (i, (key, value)) in entries.iter().enumerate() {
         if key == "frame_mode" || (ctx.skip_signature_here && key == "signature") {
             continue;
         }
         let start = s.keys.len() as u32;
-        push_key(&mut s.keys, key);
+        colon |= push_key(&mut s.keys, key);
         let end = s.keys.len() as u32;
         let container = match value {
             Node::Obj(e) => !e.is_empty(),
@@ -452,7 +454,9 @@ fn walk_object<'a>(
             ord.then_with(|| ka.cmp(kb))
         });
     }
-    if ties {
+    // A key with `:` can compare against a sibling's child path (`n::a` vs `n:a`): only a
+    // full sort of the paths orders that right.
+    if ties || (colon && s.kids.len() - kids_base > 1) {
         sink.ties();
     }
     let base = s.prefix.len();
@@ -586,12 +590,14 @@ impl<'a> Flat<'a> {
     }
 }
 
-/// Appends a key with `:` doubled (SPEC §2 rule 2).
-fn push_key(out: &mut String, key: &str) {
+/// Appends a key with `:` doubled (SPEC §2 rule 2); true when it had one.
+fn push_key(out: &mut String, key: &str) -> bool {
     if key.bytes().any(|b| b == b':') {
         out.push_str(&key.replace(':', "::"));
+        true
     } else {
         out.push_str(key);
+        false
     }
 }
 

@@ -49,6 +49,8 @@ canon = [
     ("nested signature key is signed when not the message signature", '{"payment": {"id": "p1", "signature": "inner"}}', "payment:id:p1;payment:signature:inner"),
     ("string and integer look alike", '{"a": "1", "b": 1}', "a:1;b:1"),
     ("mixed digits inside keys", '{"k9x": 1, "k10x": 2, "k09x": 3}', "k09x:3;k9x:1;k10x:2"),
+    ("escaped colon key next to a sibling's child path", '{"n": {"a": null}, "n:a": null}', "n::a:;n:a:"),
+    ("leading zeros at the start of the path", '{"007": 1, "7": 2, "08": 3}', "007:1;7:2;08:3"),
 ]
 canonical_cases = []
 for name, text, expected in canon:
