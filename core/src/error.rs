@@ -183,6 +183,9 @@ pub enum Error {
         /// The number of bytes needed.
         needed: usize,
     },
+    /// An argument of the wrong type was passed through a binding.
+    #[error("{0}")]
+    InvalidArgument(String),
     /// A panic was caught at the binding boundary (a bug: please report it).
     #[error("internal error (panic caught at the binding boundary): {0}")]
     Panic(String),
@@ -225,6 +228,7 @@ impl Error {
             Error::InvalidUtf8(_) => 9002,
             Error::BufferTooSmall { .. } => 9003,
             Error::Panic(_) => 9004,
+            Error::InvalidArgument(_) => 9005,
         }
     }
 
@@ -259,6 +263,7 @@ impl Error {
             Error::InvalidUtf8(_) => "invalid_utf8",
             Error::BufferTooSmall { .. } => "buffer_too_small",
             Error::Panic(_) => "panic",
+            Error::InvalidArgument(_) => "invalid_argument",
         }
     }
 

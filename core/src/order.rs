@@ -132,6 +132,12 @@ impl Order {
                 Some(paise) => {
                     Amount::checked(paise, "payment.amount")?;
                 }
+                None if n.as_str().bytes().all(|b| b.is_ascii_digit() || b == b'-') => {
+                    return Err(Error::AmountOutOfRange {
+                        field: "payment.amount".into(),
+                        got: n.as_str().to_owned(),
+                    })
+                }
                 None => {
                     return Err(Error::invalid(
                         "payment.amount",

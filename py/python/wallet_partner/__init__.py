@@ -1,0 +1,69 @@
+"""ECommPay wallet-partner (India, INR) for Python: a thin layer over a Rust core.
+
+Sans-IO: you send the HTTP requests it builds and feed back what comes in::
+
+    import wallet_partner as wp
+
+    project = wp.Project(48039, secret)
+    payment = wp.Payment(project, payment_id="order-1", amount=125_000,
+                         customer={"id": "c1", ...}, return_url="https://shop.example/ok")
+    request = payment.gate_sale()              # send it; then payment.on_response(status, body)
+    callback = project.verify_callback(body)   # in the webhook: raises SignatureError if forged
+    step = payment.apply(callback)             # answer with step.http_status; save payment.snapshot()
+"""
+
+from __future__ import annotations
+
+from ._errors import (
+    ArgumentTypeError,
+    ConflictingOutcomeError,
+    PlatformError,
+    ProtocolError,
+    SignatureError,
+    TransitionError,
+    ValidationError,
+    WalletPartnerError,
+)
+from ._native import (
+    Action,
+    Callback,
+    HttpRequest,
+    Payment,
+    Project,
+    Redirect,
+    Sandbox,
+    Step,
+    __version__,
+    canonical_string,
+    sign,
+    sign_string,
+    verify,
+)
+
+STATES = ("created", "pending", "redirected", "succeeded", "declined", "refund_pending", "refunded", "unknown")
+"""Every payment state, in lifecycle order."""
+
+__all__ = [
+    "Action",
+    "ArgumentTypeError",
+    "Callback",
+    "ConflictingOutcomeError",
+    "HttpRequest",
+    "Payment",
+    "PlatformError",
+    "Project",
+    "ProtocolError",
+    "Redirect",
+    "STATES",
+    "Sandbox",
+    "SignatureError",
+    "Step",
+    "TransitionError",
+    "ValidationError",
+    "WalletPartnerError",
+    "__version__",
+    "canonical_string",
+    "sign",
+    "sign_string",
+    "verify",
+]
