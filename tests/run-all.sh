@@ -16,3 +16,10 @@ cargo test --workspace --locked
 section "Rust: the demo runs"
 cargo run -q -p wallet-partner --locked --example demo > /dev/null
 echo "demo OK"
+
+section "Python: build and install the package in a fresh virtualenv, run pytest"
+VENV="$(mktemp -d)/venv"
+python3 -m venv "$VENV"
+"$VENV/bin/python" -m pip install -q --upgrade pip
+"$VENV/bin/python" -m pip install -q ./py pytest mypy ecommpay-sdk==1.0.6
+"$VENV/bin/python" -m pytest py/tests -q -p no:cacheprovider

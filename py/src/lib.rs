@@ -568,6 +568,7 @@ impl Step {
     }
     /// The state before, for a transition.
     #[getter]
+    #[allow(clippy::wrong_self_convention)]
     fn from_state(&self) -> Option<&'static str> {
         match self.inner.outcome {
             wp::Outcome::Transitioned { from, .. } => Some(from.as_str()),
