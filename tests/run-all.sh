@@ -23,3 +23,18 @@ python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q ./py pytest mypy ecommpay-sdk==1.0.6
 "$VENV/bin/python" -m pytest py/tests -q -p no:cacheprovider
+
+section "C and C++: C99 + GoogleTest under ASan/UBSan, example under valgrind, packaging"
+need=""
+for pair in cmake:cmake ninja:ninja-build valgrind:valgrind pkg-config:pkg-config; do
+    command -v "${pair%%:*}" >/dev/null || need="$need ${pair#*:}"
+done
+[ -f /usr/include/gtest/gtest.h ] || need="$need libgtest-dev"
+[ -f /usr/include/nlohmann/json.hpp ] || need="$need nlohmann-json3-dev"
+if [ -n "$need" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need
+fi
+BUILD_FFI="$(mktemp -d)/ffi"
+cmake -S ffi-c -B "$BUILD_FFI" -G Ninja -DWP_BUILD_TESTS=ON -DWP_SANITIZE=ON > /dev/null
+cmake --build "$BUILD_FFI"
+(cd "$BUILD_FFI" && ctest --output-on-failure)

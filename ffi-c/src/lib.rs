@@ -1,0 +1,1385 @@
+//! C ABI for wallet-partner: opaque handles, result codes, panics caught, NULLs checked.
+//!
+//! Conventions (rustls-ffi style):
+//! - every function returns a `wp_result`: `WP_OK` (0) or the core's stable error code;
+//! - outputs are written only on success;
+//! - strings and bodies are `(const uint8_t *, size_t)`; text must be UTF-8;
+//! - returned bytes are owned `wp_bytes` (freed with `wp_bytes_free`) or caller buffers;
+//! - `*_free` functions take the address of the handle and set it to NULL, so freeing twice
+//!   through the same variable is a no-op; `*_free(NULL)` and `*_free(&null_handle)` are no-ops;
+//! - `wp_result_message` gives the last error's message on the calling thread.
+//!
+//! Thread safety: `wp_project` is immutable and may be shared by any number of threads.
+//! `wp_payment`, `wp_sandbox`, `wp_callback`, `wp_request`, `wp_step`, `wp_list` and `wp_bytes`
+//! must not be used from two threads at the same time (one thread at a time is fine).
+//!
+//! This crate only converts and delegates: every rule is in the `wallet-partner` crate.
+#![allow(non_camel_case_types)]
+#![allow(clippy::missing_safety_doc)]
+
+use std::cell::RefCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use wpcore::lifecycle::StateKind;
+use wpcore::sandbox::{RefundScenario, SaleScenario};
+use wpcore::Error;
+
+/// A result code: `WP_OK` (0) or one of the library's stable error codes.
+pub type wp_result = u32;
+
+/// Success.
+pub const WP_OK: wp_result = 0;
+/// A required pointer argument was NULL.
+pub const WP_ERR_NULL_POINTER: wp_result = 9001;
+/// A string argument was not valid UTF-8.
+pub const WP_ERR_INVALID_UTF8: wp_result = 9002;
+/// A caller buffer is too small; the needed size is reported.
+pub const WP_ERR_BUFFER_TOO_SMALL: wp_result = 9003;
+/// A panic was caught (a bug in the library: please report it).
+pub const WP_ERR_PANIC: wp_result = 9004;
+/// An argument was out of the accepted set (e.g. an unknown scenario or index).
+pub const WP_ERR_INVALID_ARGUMENT: wp_result = 9005;
+/// The signature is missing.
+pub const WP_ERR_MISSING_SIGNATURE: wp_result = 2001;
+/// The signature does not match.
+pub const WP_ERR_INVALID_SIGNATURE: wp_result = 2002;
+/// The call is not allowed in the payment's state.
+pub const WP_ERR_INVALID_TRANSITION: wp_result = 1007;
+/// A verified message contradicts a final outcome: nothing changed, review manually.
+pub const WP_ERR_CONFLICTING_OUTCOME: wp_result = 2011;
+
+thread_local! {
+    static LAST_ERROR: RefCell<Option<(wp_result, String)>> = const { RefCell::new(None) };
+}
+
+fn remember(code: wp_result, message: String) {
+    LAST_ERROR.with(|e| *e.borrow_mut() = Some((code, message)));
+}
+
+/// Runs a function body: panics are caught, errors become codes and remembered messages.
+fn guard(body: impl FnOnce() -> Result<(), Error>) -> wp_result {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => WP_OK,
+        Ok(Err(e)) => {
+            let code = e.code();
+            remember(code, e.to_string());
+            code
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            remember(WP_ERR_PANIC, Error::Panic(what).to_string());
+            WP_ERR_PANIC
+        }
+    }
+}
+
+// ----- argument helpers -------------------------------------------------------------------
+
+unsafe fn slice<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<&'a [u8], Error> {
+    if ptr.is_null() {
+        if len == 0 {
+            return Ok(&[]);
+        }
+        return Err(Error::NullPointer(name));
+    }
+    // SAFETY: the caller promises `ptr` points to `len` readable bytes.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+unsafe fn text<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<&'a str, Error> {
+    let bytes = unsafe { slice(ptr, len, name)? };
+    std::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8(name))
+}
+
+unsafe fn opt_text<'a>(
+    ptr: *const u8,
+    len: usize,
+    name: &'static str,
+) -> Result<Option<&'a str>, Error> {
+    if ptr.is_null() {
+        Ok(None)
+    } else {
+        unsafe { text(ptr, len, name) }.map(Some)
+    }
+}
+
+unsafe fn get<'a, T>(ptr: *const T, name: &'static str) -> Result<&'a T, Error> {
+    // SAFETY: a non-NULL handle comes from this library and is alive (caller's contract).
+    unsafe { ptr.as_ref() }.ok_or(Error::NullPointer(name))
+}
+
+unsafe fn get_mut<'a, T>(ptr: *mut T, name: &'static str) -> Result<&'a mut T, Error> {
+    // SAFETY: as `get`, and not used by another thread at the same time.
+    unsafe { ptr.as_mut() }.ok_or(Error::NullPointer(name))
+}
+
+fn out_ptr<T>(out: *mut T, name: &'static str) -> Result<*mut T, Error> {
+    if out.is_null() {
+        Err(Error::NullPointer(name))
+    } else {
+        Ok(out)
+    }
+}
+
+/// Writes a boxed value to an out-pointer (already checked non-NULL).
+unsafe fn emit<T>(out: *mut *mut T, value: T) {
+    // SAFETY: `out` was checked non-NULL and points to writable storage.
+    unsafe { *out = Box::into_raw(Box::new(value)) };
+}
+
+unsafe fn free_handle<T>(handle: *mut *mut T) {
+    if handle.is_null() {
+        return;
+    }
+    // SAFETY: `*handle` is NULL or a pointer this library returned and the caller owns.
+    let ptr = unsafe { std::mem::replace(&mut *handle, std::ptr::null_mut()) };
+    if !ptr.is_null() {
+        drop(unsafe { Box::from_raw(ptr) });
+    }
+}
+
+// ----- bytes and lists --------------------------------------------------------------------
+
+/// Owned bytes returned by the library: `data[len]` is always 0 (so text can be used as a C
+/// string), and `len` does not count it. Free with `wp_bytes_free`.
+#[repr(C)]
+pub struct wp_bytes {
+    /// The bytes.
+    pub data: *const u8,
+    /// How many bytes (not counting the trailing 0).
+    pub len: usize,
+}
+
+fn bytes_of(mut v: Vec<u8>) -> wp_bytes {
+    let len = v.len();
+    v.push(0);
+    let boxed = v.into_boxed_slice();
+    wp_bytes {
+        data: Box::into_raw(boxed) as *const u8,
+        len,
+    }
+}
+
+unsafe fn emit_bytes(out: *mut *mut wp_bytes, v: Vec<u8>) {
+    unsafe { emit(out, bytes_of(v)) };
+}
+
+/// Frees bytes returned by the library and sets `*bytes` to NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wp_bytes_free(bytes: *mut *mut wp_bytes) {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        if bytes.is_null() {
+            return;
+        }
+        let ptr = unsafe { std::mem::replace(&mut *bytes, std::ptr::null_mut()) };
+        if ptr.is_null() {
+            return;
+        }
+        let b = unsafe { Box::from_raw(ptr) };
+        let raw = std::ptr::slice_from_raw_parts_mut(b.data as *mut u8, b.len + 1);
+        drop(unsafe { Box::from_raw(raw) });
+    }));
+}
+
+/// A list of byte strings (e.g. the callbacks a sandbox scenario produces).
+pub struct wp_list {
+    items: Vec<Vec<u8>>,
+}
+
+/// The number of items in a list.
+#[no_mangle]
+pub unsafe extern "C" fn wp_list_len(list: *const wp_list, out_len: *mut usize) -> wp_result {
+    guard(|| {
+        let list = unsafe { get(list, "list")? };
+        let out = out_ptr(out_len, "out_len")?;
+        unsafe { *out = list.items.len() };
+        Ok(())
+    })
+}
+
+/// Borrows item `index` of a list (valid until the list is freed).
+#[no_mangle]
+pub unsafe extern "C" fn wp_list_get(
+    list: *const wp_list,
+    index: usize,
+    out_data: *mut *const u8,
+    out_len: *mut usize,
+) -> wp_result {
+    guard(|| {
+        let list = unsafe { get(list, "list")? };
+        let (d, l) = (out_ptr(out_data, "out_data")?, out_ptr(out_len, "out_len")?);
+        let item = list.items.get(index).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "index {index} is past the list's {} items",
+                list.items.len()
+            ))
+        })?;
+        unsafe {
+            *d = item.as_ptr();
+            *l = item.len();
+        }
+        Ok(())
+    })
+}
+
+/// Frees a list and sets `*list` to NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wp_list_free(list: *mut *mut wp_list) {
+    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(list) }));
+}
+
+// ----- library information ----------------------------------------------------------------
+
+/// The library version, a static NUL-terminated string (e.g. "0.1.0").
+#[no_mangle]
+pub extern "C" fn wp_version() -> *const std::ffi::c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// Writes the message of the last error on this thread into `buf` (NUL-terminated, truncated
+/// to `len`); if the last error was not `result`, a generic text for `result`. Returns the
+/// message length without the NUL, like `snprintf`.
+#[no_mangle]
+pub unsafe extern "C" fn wp_result_message(
+    result: wp_result,
+    buf: *mut std::ffi::c_char,
+    len: usize,
+) -> usize {
+    catch_unwind(AssertUnwindSafe(|| {
+        let message = LAST_ERROR.with(|e| match &*e.borrow() {
+            Some((code, m)) if *code == result => m.clone(),
+            _ if result == WP_OK => "ok".to_owned(),
+            _ => format!("error {result}"),
+        });
+        if !buf.is_null() && len > 0 {
+            let n = message.len().min(len - 1);
+            unsafe {
+                std::ptr::copy_nonoverlapping(message.as_ptr(), buf.cast::<u8>(), n);
+                *buf.add(n) = 0;
+            }
+        }
+        message.len()
+    }))
+    .unwrap_or(0)
+}
+
+// ----- signatures -------------------------------------------------------------------------
+
+fn parse_json(bytes: &[u8]) -> Result<serde_json::Value, Error> {
+    wpcore::signature::parse_body(bytes)
+}
+
+/// The canonical string (SPEC §2) of a JSON object given as text.
+#[no_mangle]
+pub unsafe extern "C" fn wp_canonical_string(
+    json: *const u8,
+    json_len: usize,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let params = parse_json(unsafe { slice(json, json_len, "json")? })?;
+        let out = out_ptr(out, "out")?;
+        let s = wpcore::signature::canonical_string(&params)?;
+        unsafe { emit_bytes(out, s.into_bytes()) };
+        Ok(())
+    })
+}
+
+/// Signs a JSON object given as text with a secret key.
+#[no_mangle]
+pub unsafe extern "C" fn wp_sign(
+    json: *const u8,
+    json_len: usize,
+    secret: *const u8,
+    secret_len: usize,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let params = parse_json(unsafe { slice(json, json_len, "json")? })?;
+        let key = wpcore::SecretKey::new(unsafe { text(secret, secret_len, "secret")? });
+        let out = out_ptr(out, "out")?;
+        let s = wpcore::signature::sign(&params, &key)?;
+        unsafe { emit_bytes(out, s.into_bytes()) };
+        Ok(())
+    })
+}
+
+/// Signs a ready canonical string into a caller buffer (88 characters + NUL: 89 bytes).
+/// `WP_ERR_BUFFER_TOO_SMALL` if `buf_len` < 89; `*out_len` then says what is needed.
+#[no_mangle]
+pub unsafe extern "C" fn wp_sign_string(
+    canonical: *const u8,
+    canonical_len: usize,
+    secret: *const u8,
+    secret_len: usize,
+    buf: *mut std::ffi::c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> wp_result {
+    guard(|| {
+        let canonical = unsafe { text(canonical, canonical_len, "canonical")? };
+        let key = wpcore::SecretKey::new(unsafe { text(secret, secret_len, "secret")? });
+        let buf = out_ptr(buf, "buf")?;
+        let out_len = out_ptr(out_len, "out_len")?;
+        let sig = wpcore::signature::sign_string(canonical, &key);
+        if buf_len < sig.len() + 1 {
+            unsafe { *out_len = sig.len() + 1 };
+            return Err(Error::BufferTooSmall {
+                needed: sig.len() + 1,
+            });
+        }
+        unsafe {
+            std::ptr::copy_nonoverlapping(sig.as_ptr(), buf.cast::<u8>(), sig.len());
+            *buf.add(sig.len()) = 0;
+            *out_len = sig.len();
+        }
+        Ok(())
+    })
+}
+
+/// Verifies a received message body against a secret key: `WP_OK` or the reason.
+#[no_mangle]
+pub unsafe extern "C" fn wp_verify(
+    body: *const u8,
+    body_len: usize,
+    secret: *const u8,
+    secret_len: usize,
+) -> wp_result {
+    guard(|| {
+        let body = unsafe { slice(body, body_len, "body")? };
+        let key = wpcore::SecretKey::new(unsafe { text(secret, secret_len, "secret")? });
+        wpcore::signature::verify_body(body, &key).map(|_| ())
+    })
+}
+
+// ----- project ----------------------------------------------------------------------------
+
+/// A merchant project (immutable; safe to share between threads).
+pub struct wp_project {
+    inner: wpcore::Project,
+}
+
+/// Creates a project. `gate_url` / `payment_page_url` may be NULL for the platform defaults.
+#[no_mangle]
+pub unsafe extern "C" fn wp_project_new(
+    project_id: u64,
+    secret: *const u8,
+    secret_len: usize,
+    gate_url: *const u8,
+    gate_url_len: usize,
+    payment_page_url: *const u8,
+    payment_page_url_len: usize,
+    out: *mut *mut wp_project,
+) -> wp_result {
+    guard(|| {
+        let key = wpcore::SecretKey::new(unsafe { text(secret, secret_len, "secret")? });
+        let gate = unsafe { opt_text(gate_url, gate_url_len, "gate_url")? };
+        let page = unsafe { opt_text(payment_page_url, payment_page_url_len, "payment_page_url")? };
+        let out = out_ptr(out, "out")?;
+        let mut inner = wpcore::Project::try_new(project_id, key)?;
+        if let Some(u) = gate {
+            inner = inner.with_gate_url(u);
+        }
+        if let Some(u) = page {
+            inner = inner.with_payment_page_url(u);
+        }
+        unsafe { emit(out, wp_project { inner }) };
+        Ok(())
+    })
+}
+
+/// Frees a project and sets `*project` to NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wp_project_free(project: *mut *mut wp_project) {
+    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(project) }));
+}
+
+/// A verified callback.
+pub struct wp_callback {
+    inner: wpcore::Callback,
+}
+
+/// Verifies a callback body (signature first) and decodes it.
+#[no_mangle]
+pub unsafe extern "C" fn wp_project_verify_callback(
+    project: *const wp_project,
+    body: *const u8,
+    body_len: usize,
+    out: *mut *mut wp_callback,
+) -> wp_result {
+    guard(|| {
+        let project = unsafe { get(project, "project")? };
+        let body = unsafe { slice(body, body_len, "body")? };
+        let out = out_ptr(out, "out")?;
+        let inner = project.inner.verify_callback(body)?;
+        unsafe { emit(out, wp_callback { inner }) };
+        Ok(())
+    })
+}
+
+/// The callback's typed content as JSON.
+#[no_mangle]
+pub unsafe extern "C" fn wp_callback_json(
+    callback: *const wp_callback,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let cb = unsafe { get(callback, "callback")? };
+        let out = out_ptr(out, "out")?;
+        unsafe { emit_bytes(out, cb.inner.to_json().into_bytes()) };
+        Ok(())
+    })
+}
+
+/// The callback's payment id.
+#[no_mangle]
+pub unsafe extern "C" fn wp_callback_payment_id(
+    callback: *const wp_callback,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let cb = unsafe { get(callback, "callback")? };
+        let out = out_ptr(out, "out")?;
+        unsafe { emit_bytes(out, cb.inner.payment_id().as_bytes().to_vec()) };
+        Ok(())
+    })
+}
+
+/// The callback's payment status (e.g. "success").
+#[no_mangle]
+pub unsafe extern "C" fn wp_callback_payment_status(
+    callback: *const wp_callback,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let cb = unsafe { get(callback, "callback")? };
+        let out = out_ptr(out, "out")?;
+        unsafe { emit_bytes(out, cb.inner.payment.status.as_str().as_bytes().to_vec()) };
+        Ok(())
+    })
+}
+
+/// Frees a callback and sets `*callback` to NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wp_callback_free(callback: *mut *mut wp_callback) {
+    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(callback) }));
+}
+
+// ----- requests ---------------------------------------------------------------------------
+
+/// An HTTP request to send with your own HTTP client.
+pub struct wp_request {
+    inner: wpcore::HttpRequest,
+}
+
+unsafe fn view(s: &[u8], data: *mut *const u8, len: *mut usize) -> Result<(), Error> {
+    let (d, l) = (out_ptr(data, "out_data")?, out_ptr(len, "out_len")?);
+    unsafe {
+        *d = s.as_ptr();
+        *l = s.len();
+    }
+    Ok(())
+}
+
+/// Borrows the request's method ("POST"); valid until the request is freed.
+#[no_mangle]
+pub unsafe extern "C" fn wp_request_method(
+    request: *const wp_request,
+    out_data: *mut *const u8,
+    out_len: *mut usize,
+) -> wp_result {
+    guard(|| unsafe {
+        view(
+            get(request, "request")?.inner.method.as_bytes(),
+            out_data,
+            out_len,
+        )
+    })
+}
+
+/// Borrows the request's URL; valid until the request is freed.
+#[no_mangle]
+pub unsafe extern "C" fn wp_request_url(
+    request: *const wp_request,
+    out_data: *mut *const u8,
+    out_len: *mut usize,
+) -> wp_result {
+    guard(|| unsafe {
+        view(
+            get(request, "request")?.inner.url.as_bytes(),
+            out_data,
+            out_len,
+        )
+    })
+}
+
+/// Borrows the request's JSON body; valid until the request is freed.
+#[no_mangle]
+pub unsafe extern "C" fn wp_request_body(
+    request: *const wp_request,
+    out_data: *mut *const u8,
+    out_len: *mut usize,
+) -> wp_result {
+    guard(|| unsafe { view(&get(request, "request")?.inner.body, out_data, out_len) })
+}
+
+/// The number of headers.
+#[no_mangle]
+pub unsafe extern "C" fn wp_request_header_count(
+    request: *const wp_request,
+    out_count: *mut usize,
+) -> wp_result {
+    guard(|| {
+        let r = unsafe { get(request, "request")? };
+        let out = out_ptr(out_count, "out_count")?;
+        unsafe { *out = r.inner.headers.len() };
+        Ok(())
+    })
+}
+
+/// Borrows header `index` (name and value); valid until the request is freed.
+#[no_mangle]
+pub unsafe extern "C" fn wp_request_header(
+    request: *const wp_request,
+    index: usize,
+    out_name: *mut *const u8,
+    out_name_len: *mut usize,
+    out_value: *mut *const u8,
+    out_value_len: *mut usize,
+) -> wp_result {
+    guard(|| {
+        let r = unsafe { get(request, "request")? };
+        out_ptr(out_name, "out_name")?;
+        out_ptr(out_name_len, "out_name_len")?;
+        out_ptr(out_value, "out_value")?;
+        out_ptr(out_value_len, "out_value_len")?;
+        let (name, value) = r.inner.headers.get(index).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "header index {index} is past the {} headers",
+                r.inner.headers.len()
+            ))
+        })?;
+        unsafe {
+            view(name.as_bytes(), out_name, out_name_len)?;
+            view(value.as_bytes(), out_value, out_value_len)
+        }
+    })
+}
+
+/// Frees a request and sets `*request` to NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wp_request_free(request: *mut *mut wp_request) {
+    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(request) }));
+}
+
+// ----- payment ----------------------------------------------------------------------------
+
+/// A payment's state.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum wp_state {
+    /// Built, nothing confirmed yet.
+    WP_STATE_CREATED = 0,
+    /// Accepted; waiting for the outcome.
+    WP_STATE_PENDING = 1,
+    /// The customer must go to the partner.
+    WP_STATE_REDIRECTED = 2,
+    /// The purchase succeeded.
+    WP_STATE_SUCCEEDED = 3,
+    /// The purchase failed (terminal).
+    WP_STATE_DECLINED = 4,
+    /// A full refund is on its way.
+    WP_STATE_REFUND_PENDING = 5,
+    /// Refunded in full (terminal).
+    WP_STATE_REFUNDED = 6,
+    /// The outcome of a request is unknown: ask for status.
+    WP_STATE_UNKNOWN = 7,
+}
+
+impl From<StateKind> for wp_state {
+    fn from(k: StateKind) -> wp_state {
+        match k {
+            StateKind::Created => wp_state::WP_STATE_CREATED,
+            StateKind::Pending => wp_state::WP_STATE_PENDING,
+            StateKind::Redirected => wp_state::WP_STATE_REDIRECTED,
+            StateKind::Succeeded => wp_state::WP_STATE_SUCCEEDED,
+            StateKind::Declined => wp_state::WP_STATE_DECLINED,
+            StateKind::RefundPending => wp_state::WP_STATE_REFUND_PENDING,
+            StateKind::Refunded => wp_state::WP_STATE_REFUNDED,
+            StateKind::Unknown => wp_state::WP_STATE_UNKNOWN,
+        }
+    }
+}
+
+/// One payment's lifecycle. Not thread-safe: one thread at a time.
+pub struct wp_payment {
+    inner: wpcore::Payment,
+}
+
+/// Creates a payment from an order given as JSON:
+/// `{"payment_id", "amount" (paise), "customer": {"id", "ip_address", "first_name",
+/// "last_name", "phone", "email"}, "return_url": {"success", "decline"?, "return"?},
+/// "description"?, "merchant_callback_url"?, "language_code"?, "best_before"?}`.
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_new(
+    project: *const wp_project,
+    order_json: *const u8,
+    order_len: usize,
+    out: *mut *mut wp_payment,
+) -> wp_result {
+    guard(|| {
+        let project = unsafe { get(project, "project")? };
+        let order = unsafe { text(order_json, order_len, "order_json")? };
+        let out = out_ptr(out, "out")?;
+        let order = wpcore::Order::from_json(order)?;
+        let inner = wpcore::Payment::new(&project.inner, order)?;
+        unsafe { emit(out, wp_payment { inner }) };
+        Ok(())
+    })
+}
+
+/// Restores a payment from `wp_payment_snapshot` output.
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_restore(
+    project: *const wp_project,
+    snapshot: *const u8,
+    snapshot_len: usize,
+    out: *mut *mut wp_payment,
+) -> wp_result {
+    guard(|| {
+        let project = unsafe { get(project, "project")? };
+        let snap = unsafe { text(snapshot, snapshot_len, "snapshot")? };
+        let out = out_ptr(out, "out")?;
+        let inner = wpcore::Payment::restore(&project.inner, snap)?;
+        unsafe { emit(out, wp_payment { inner }) };
+        Ok(())
+    })
+}
+
+/// Frees a payment and sets `*payment` to NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_free(payment: *mut *mut wp_payment) {
+    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(payment) }));
+}
+
+/// Runs a payment call that yields a request.
+unsafe fn payment_request(
+    payment: *mut wp_payment,
+    project: *const wp_project,
+    out: *mut *mut wp_request,
+    call: impl FnOnce(&mut wpcore::Payment, &wpcore::Project) -> Result<wpcore::HttpRequest, Error>,
+) -> wp_result {
+    guard(|| {
+        let p = unsafe { get_mut(payment, "payment")? };
+        let project = unsafe { get(project, "project")? };
+        let out = out_ptr(out, "out")?;
+        let inner = call(&mut p.inner, &project.inner)?;
+        unsafe { emit(out, wp_request { inner }) };
+        Ok(())
+    })
+}
+
+/// Runs a payment call that yields a step.
+unsafe fn payment_step(
+    payment: *mut wp_payment,
+    project: *const wp_project,
+    out: *mut *mut wp_step,
+    call: impl FnOnce(&mut wpcore::Payment, &wpcore::Project) -> Result<wpcore::Step, Error>,
+) -> wp_result {
+    guard(|| {
+        let p = unsafe { get_mut(payment, "payment")? };
+        let project = unsafe { get(project, "project")? };
+        let out = out_ptr(out, "out")?;
+        let inner = call(&mut p.inner, &project.inner)?;
+        unsafe { emit(out, wp_step { inner }) };
+        Ok(())
+    })
+}
+
+/// Builds the signed Gate sale (again, to resend after an unknown outcome). Persist the
+/// snapshot, send the request, then feed the answer to `wp_payment_on_response`.
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_gate_sale(
+    payment: *mut wp_payment,
+    project: *const wp_project,
+    now_ms: u64,
+    out: *mut *mut wp_request,
+) -> wp_result {
+    unsafe { payment_request(payment, project, out, |p, pr| p.start_gate_sale(pr, now_ms)) }
+}
+
+/// Builds a signed full refund; the payment becomes refund_pending at once. `description` is
+/// required; `merchant_refund_id` may be NULL; `amount` 0 means "the purchase amount, omitted",
+/// any other value must equal the purchase (else 1008, partial refund).
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_refund(
+    payment: *mut wp_payment,
+    project: *const wp_project,
+    description: *const u8,
+    description_len: usize,
+    merchant_refund_id: *const u8,
+    merchant_refund_id_len: usize,
+    amount: u64,
+    now_ms: u64,
+    out: *mut *mut wp_request,
+) -> wp_result {
+    let refund = (|| -> Result<wpcore::Refund, Error> {
+        let mut r =
+            wpcore::Refund::new(unsafe { text(description, description_len, "description")? });
+        r.merchant_refund_id = unsafe {
+            opt_text(
+                merchant_refund_id,
+                merchant_refund_id_len,
+                "merchant_refund_id",
+            )?
+        }
+        .map(str::to_owned);
+        if amount != 0 {
+            r.amount = Some(wpcore::Amount::new(amount)?);
+        }
+        Ok(r)
+    })();
+    match refund {
+        Ok(r) => unsafe {
+            payment_request(payment, project, out, |p, pr| p.refund(pr, &r, now_ms))
+        },
+        Err(e) => guard(|| Err(e)),
+    }
+}
+
+/// Builds a signed status request; its answer goes to `wp_payment_on_response`.
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_status_request(
+    payment: *mut wp_payment,
+    project: *const wp_project,
+    now_ms: u64,
+    out: *mut *mut wp_request,
+) -> wp_result {
+    unsafe { payment_request(payment, project, out, |p, pr| p.status_request(pr, now_ms)) }
+}
+
+/// The signed Payment Page URL; the payment becomes pending.
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_payment_page_url(
+    payment: *mut wp_payment,
+    project: *const wp_project,
+    now_ms: u64,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let p = unsafe { get_mut(payment, "payment")? };
+        let project = unsafe { get(project, "project")? };
+        let out = out_ptr(out, "out")?;
+        let url = p.inner.payment_page_url(&project.inner, now_ms)?;
+        unsafe { emit_bytes(out, url.into_bytes()) };
+        Ok(())
+    })
+}
+
+/// Feeds Gate's answer (HTTP status and body) to the request in flight.
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_on_response(
+    payment: *mut wp_payment,
+    project: *const wp_project,
+    http_status: u16,
+    body: *const u8,
+    body_len: usize,
+    now_ms: u64,
+    out: *mut *mut wp_step,
+) -> wp_result {
+    let body = match unsafe { slice(body, body_len, "body") } {
+        Ok(b) => b,
+        Err(e) => return guard(|| Err(e)),
+    };
+    unsafe {
+        payment_step(payment, project, out, |p, pr| {
+            p.on_response(pr, http_status, body, now_ms)
+        })
+    }
+}
+
+/// The request in flight got no answer (connection error, timeout): outcome unknown.
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_on_transport_failure(
+    payment: *mut wp_payment,
+    project: *const wp_project,
+    now_ms: u64,
+    out: *mut *mut wp_step,
+) -> wp_result {
+    unsafe {
+        payment_step(payment, project, out, |p, pr| {
+            p.on_transport_failure(pr, now_ms)
+        })
+    }
+}
+
+/// Applies a verified callback. Answer the platform with the step's HTTP status.
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_apply(
+    payment: *mut wp_payment,
+    project: *const wp_project,
+    callback: *const wp_callback,
+    now_ms: u64,
+    out: *mut *mut wp_step,
+) -> wp_result {
+    let cb = match unsafe { get(callback, "callback") } {
+        Ok(c) => c,
+        Err(e) => return guard(|| Err(e)),
+    };
+    unsafe {
+        payment_step(payment, project, out, |p, pr| {
+            p.apply(pr, &cb.inner, now_ms)
+        })
+    }
+}
+
+/// From a timer: past the deadline, asks for status (a check-status action).
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_poll(
+    payment: *mut wp_payment,
+    project: *const wp_project,
+    now_ms: u64,
+    out: *mut *mut wp_step,
+) -> wp_result {
+    unsafe { payment_step(payment, project, out, |p, pr| p.poll(pr, now_ms)) }
+}
+
+/// The payment's state.
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_state(
+    payment: *const wp_payment,
+    out_state: *mut wp_state,
+) -> wp_result {
+    guard(|| {
+        let p = unsafe { get(payment, "payment")? };
+        let out = out_ptr(out_state, "out_state")?;
+        unsafe { *out = p.inner.kind().into() };
+        Ok(())
+    })
+}
+
+/// The payment's state with its data, as JSON (`{"name": "declined", "code": "20000", ...}`).
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_state_json(
+    payment: *const wp_payment,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let p = unsafe { get(payment, "payment")? };
+        let out = out_ptr(out, "out")?;
+        let json = serde_json::json!({
+            "state": p.inner.state(),
+            "sale": p.inner.sale(),
+            "refunds": p.inner.refunds(),
+        });
+        unsafe { emit_bytes(out, json.to_string().into_bytes()) };
+        Ok(())
+    })
+}
+
+/// The payment's version (bumped by every accepted change).
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_version(
+    payment: *const wp_payment,
+    out_version: *mut u64,
+) -> wp_result {
+    guard(|| {
+        let p = unsafe { get(payment, "payment")? };
+        let out = out_ptr(out_version, "out_version")?;
+        unsafe { *out = p.inner.version() };
+        Ok(())
+    })
+}
+
+/// When to ask for status if nothing arrives: `*out_has` false when there is no deadline.
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_next_deadline(
+    payment: *const wp_payment,
+    out_deadline_ms: *mut u64,
+    out_has: *mut bool,
+) -> wp_result {
+    guard(|| {
+        let p = unsafe { get(payment, "payment")? };
+        let (d, h) = (
+            out_ptr(out_deadline_ms, "out_deadline_ms")?,
+            out_ptr(out_has, "out_has")?,
+        );
+        let deadline = p.inner.next_deadline();
+        unsafe {
+            *h = deadline.is_some();
+            *d = deadline.unwrap_or(0);
+        }
+        Ok(())
+    })
+}
+
+/// The payment as JSON for your database (schema, version; never the secret).
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_snapshot(
+    payment: *const wp_payment,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let p = unsafe { get(payment, "payment")? };
+        let out = out_ptr(out, "out")?;
+        unsafe { emit_bytes(out, p.inner.snapshot().into_bytes()) };
+        Ok(())
+    })
+}
+
+/// The auto-submitting HTML page that sends the customer to the partner (while redirected).
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_redirect_html(
+    payment: *const wp_payment,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let p = unsafe { get(payment, "payment")? };
+        let out = out_ptr(out, "out")?;
+        let redirect = p.inner.redirect().ok_or(Error::InvalidTransition {
+            action: "show the redirect of",
+            state: p.inner.kind().as_str(),
+        })?;
+        unsafe { emit_bytes(out, redirect.to_html().into_bytes()) };
+        Ok(())
+    })
+}
+
+// ----- steps ------------------------------------------------------------------------------
+
+/// What a call did.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum wp_outcome {
+    /// The state changed.
+    WP_OUTCOME_TRANSITIONED = 0,
+    /// The same message or outcome again: nothing changed.
+    WP_OUTCOME_DUPLICATE = 1,
+    /// An older stage arriving late: nothing changed.
+    WP_OUTCOME_STALE = 2,
+    /// Accepted without a state change.
+    WP_OUTCOME_IGNORED = 3,
+}
+
+/// What the host must do.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum wp_action_kind {
+    /// Send the request.
+    WP_ACTION_SEND_REQUEST = 0,
+    /// Send the customer to the partner.
+    WP_ACTION_REDIRECT_CUSTOMER = 1,
+    /// Send the status request; the outcome is unknown.
+    WP_ACTION_CHECK_STATUS = 2,
+    /// Answer the callback with the HTTP status.
+    WP_ACTION_ANSWER_CALLBACK = 3,
+}
+
+/// The result of feeding an input to a payment.
+pub struct wp_step {
+    inner: wpcore::Step,
+}
+
+/// The step's outcome; for a transition, `out_from`/`out_to` (may be NULL) get the states.
+#[no_mangle]
+pub unsafe extern "C" fn wp_step_outcome(
+    step: *const wp_step,
+    out_outcome: *mut wp_outcome,
+    out_from: *mut wp_state,
+    out_to: *mut wp_state,
+) -> wp_result {
+    guard(|| {
+        let s = unsafe { get(step, "step")? };
+        let out = out_ptr(out_outcome, "out_outcome")?;
+        let outcome = match &s.inner.outcome {
+            wpcore::Outcome::Transitioned { from, to } => {
+                unsafe {
+                    if !out_from.is_null() {
+                        *out_from = (*from).into();
+                    }
+                    if !out_to.is_null() {
+                        *out_to = (*to).into();
+                    }
+                }
+                wp_outcome::WP_OUTCOME_TRANSITIONED
+            }
+            wpcore::Outcome::Duplicate => wp_outcome::WP_OUTCOME_DUPLICATE,
+            wpcore::Outcome::Stale => wp_outcome::WP_OUTCOME_STALE,
+            wpcore::Outcome::Ignored { .. } => wp_outcome::WP_OUTCOME_IGNORED,
+        };
+        unsafe { *out = outcome };
+        Ok(())
+    })
+}
+
+/// The number of actions.
+#[no_mangle]
+pub unsafe extern "C" fn wp_step_action_count(
+    step: *const wp_step,
+    out_count: *mut usize,
+) -> wp_result {
+    guard(|| {
+        let s = unsafe { get(step, "step")? };
+        let out = out_ptr(out_count, "out_count")?;
+        unsafe { *out = s.inner.actions.len() };
+        Ok(())
+    })
+}
+
+fn action(s: &wp_step, index: usize) -> Result<&wpcore::Action, Error> {
+    s.inner.actions.get(index).ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "action index {index} is past the step's {} actions",
+            s.inner.actions.len()
+        ))
+    })
+}
+
+/// The kind of action `index`.
+#[no_mangle]
+pub unsafe extern "C" fn wp_step_action_kind(
+    step: *const wp_step,
+    index: usize,
+    out_kind: *mut wp_action_kind,
+) -> wp_result {
+    guard(|| {
+        let s = unsafe { get(step, "step")? };
+        let out = out_ptr(out_kind, "out_kind")?;
+        let kind = match action(s, index)? {
+            wpcore::Action::SendRequest { .. } => wp_action_kind::WP_ACTION_SEND_REQUEST,
+            wpcore::Action::RedirectCustomer { .. } => wp_action_kind::WP_ACTION_REDIRECT_CUSTOMER,
+            wpcore::Action::CheckStatus { .. } => wp_action_kind::WP_ACTION_CHECK_STATUS,
+            wpcore::Action::AnswerCallback { .. } => wp_action_kind::WP_ACTION_ANSWER_CALLBACK,
+        };
+        unsafe { *out = kind };
+        Ok(())
+    })
+}
+
+/// The request of a send-request or check-status action (a new handle to free).
+#[no_mangle]
+pub unsafe extern "C" fn wp_step_action_request(
+    step: *const wp_step,
+    index: usize,
+    out: *mut *mut wp_request,
+) -> wp_result {
+    guard(|| {
+        let s = unsafe { get(step, "step")? };
+        let out = out_ptr(out, "out")?;
+        match action(s, index)? {
+            wpcore::Action::SendRequest { request } | wpcore::Action::CheckStatus { request } => {
+                unsafe {
+                    emit(
+                        out,
+                        wp_request {
+                            inner: request.clone(),
+                        },
+                    )
+                };
+                Ok(())
+            }
+            _ => Err(Error::InvalidArgument(format!(
+                "action {index} carries no request"
+            ))),
+        }
+    })
+}
+
+/// The HTML page of a redirect-customer action.
+#[no_mangle]
+pub unsafe extern "C" fn wp_step_action_redirect_html(
+    step: *const wp_step,
+    index: usize,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let s = unsafe { get(step, "step")? };
+        let out = out_ptr(out, "out")?;
+        match action(s, index)? {
+            wpcore::Action::RedirectCustomer { redirect } => {
+                unsafe { emit_bytes(out, redirect.to_html().into_bytes()) };
+                Ok(())
+            }
+            _ => Err(Error::InvalidArgument(format!(
+                "action {index} is not a redirect"
+            ))),
+        }
+    })
+}
+
+/// The HTTP status of an answer-callback action.
+#[no_mangle]
+pub unsafe extern "C" fn wp_step_action_http_status(
+    step: *const wp_step,
+    index: usize,
+    out_status: *mut u16,
+) -> wp_result {
+    guard(|| {
+        let s = unsafe { get(step, "step")? };
+        let out = out_ptr(out_status, "out_status")?;
+        match action(s, index)? {
+            wpcore::Action::AnswerCallback { http_status } => {
+                unsafe { *out = *http_status };
+                Ok(())
+            }
+            _ => Err(Error::InvalidArgument(format!(
+                "action {index} is not an answer"
+            ))),
+        }
+    })
+}
+
+/// The whole step as JSON (outcome, reason, actions).
+#[no_mangle]
+pub unsafe extern "C" fn wp_step_json(step: *const wp_step, out: *mut *mut wp_bytes) -> wp_result {
+    guard(|| {
+        let s = unsafe { get(step, "step")? };
+        let out = out_ptr(out, "out")?;
+        let json =
+            serde_json::to_vec(&s.inner).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        unsafe { emit_bytes(out, json) };
+        Ok(())
+    })
+}
+
+/// Frees a step and sets `*step` to NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wp_step_free(step: *mut *mut wp_step) {
+    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(step) }));
+}
+
+// ----- sandbox ----------------------------------------------------------------------------
+
+/// How a sale ends in the sandbox.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum wp_sale_scenario {
+    /// One success callback.
+    WP_SALE_SUCCESS = 0,
+    /// One decline callback (20000).
+    WP_SALE_DECLINE = 1,
+    /// Redirect, then success.
+    WP_SALE_REDIRECT_THEN_SUCCESS = 2,
+    /// Redirect, then decline.
+    WP_SALE_REDIRECT_THEN_DECLINE = 3,
+    /// Processing, then success.
+    WP_SALE_PROCESSING_THEN_SUCCESS = 4,
+}
+
+/// How a refund ends in the sandbox.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum wp_refund_scenario {
+    /// Refunded.
+    WP_REFUND_SUCCESS = 0,
+    /// Declined (3283).
+    WP_REFUND_DECLINE = 1,
+}
+
+/// A deterministic stand-in for the platform (tests, demos). Not thread-safe.
+pub struct wp_sandbox {
+    inner: wpcore::sandbox::Sandbox,
+}
+
+/// Creates a sandbox for a project id and secret; the same seed gives the same bodies.
+#[no_mangle]
+pub unsafe extern "C" fn wp_sandbox_new(
+    project_id: u64,
+    secret: *const u8,
+    secret_len: usize,
+    seed: u64,
+    out: *mut *mut wp_sandbox,
+) -> wp_result {
+    guard(|| {
+        let key = wpcore::SecretKey::new(unsafe { text(secret, secret_len, "secret")? });
+        let out = out_ptr(out, "out")?;
+        unsafe {
+            emit(
+                out,
+                wp_sandbox {
+                    inner: wpcore::sandbox::Sandbox::new(project_id, key, seed),
+                },
+            )
+        };
+        Ok(())
+    })
+}
+
+/// Answers a Gate request as the platform would.
+#[no_mangle]
+pub unsafe extern "C" fn wp_sandbox_handle(
+    sandbox: *mut wp_sandbox,
+    request: *const wp_request,
+    out_status: *mut u16,
+    out_body: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let sb = unsafe { get_mut(sandbox, "sandbox")? };
+        let req = unsafe { get(request, "request")? };
+        let (s, b) = (
+            out_ptr(out_status, "out_status")?,
+            out_ptr(out_body, "out_body")?,
+        );
+        let r = sb.inner.handle(&req.inner);
+        unsafe {
+            *s = r.http_status;
+            emit_bytes(b, r.body);
+        }
+        Ok(())
+    })
+}
+
+/// Ends an accepted sale: the signed callbacks the platform sends, in order.
+#[no_mangle]
+pub unsafe extern "C" fn wp_sandbox_complete_sale(
+    sandbox: *mut wp_sandbox,
+    payment_id: *const u8,
+    payment_id_len: usize,
+    scenario: wp_sale_scenario,
+    out: *mut *mut wp_list,
+) -> wp_result {
+    guard(|| {
+        let sb = unsafe { get_mut(sandbox, "sandbox")? };
+        let id = unsafe { text(payment_id, payment_id_len, "payment_id")? };
+        let out = out_ptr(out, "out")?;
+        let s = match scenario {
+            wp_sale_scenario::WP_SALE_SUCCESS => SaleScenario::Success,
+            wp_sale_scenario::WP_SALE_DECLINE => SaleScenario::Decline,
+            wp_sale_scenario::WP_SALE_REDIRECT_THEN_SUCCESS => SaleScenario::RedirectThenSuccess,
+            wp_sale_scenario::WP_SALE_REDIRECT_THEN_DECLINE => SaleScenario::RedirectThenDecline,
+            wp_sale_scenario::WP_SALE_PROCESSING_THEN_SUCCESS => {
+                SaleScenario::ProcessingThenSuccess
+            }
+        };
+        let items = sb.inner.complete_sale(id, s)?;
+        unsafe { emit(out, wp_list { items }) };
+        Ok(())
+    })
+}
+
+/// Ends an accepted refund: the signed callback.
+#[no_mangle]
+pub unsafe extern "C" fn wp_sandbox_complete_refund(
+    sandbox: *mut wp_sandbox,
+    payment_id: *const u8,
+    payment_id_len: usize,
+    scenario: wp_refund_scenario,
+    out: *mut *mut wp_list,
+) -> wp_result {
+    guard(|| {
+        let sb = unsafe { get_mut(sandbox, "sandbox")? };
+        let id = unsafe { text(payment_id, payment_id_len, "payment_id")? };
+        let out = out_ptr(out, "out")?;
+        let s = match scenario {
+            wp_refund_scenario::WP_REFUND_SUCCESS => RefundScenario::Success,
+            wp_refund_scenario::WP_REFUND_DECLINE => RefundScenario::Decline,
+        };
+        let items = sb.inner.complete_refund(id, s)?;
+        unsafe { emit(out, wp_list { items }) };
+        Ok(())
+    })
+}
+
+/// The signed status response for a payment.
+#[no_mangle]
+pub unsafe extern "C" fn wp_sandbox_status_response(
+    sandbox: *mut wp_sandbox,
+    payment_id: *const u8,
+    payment_id_len: usize,
+    out_status: *mut u16,
+    out_body: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let sb = unsafe { get_mut(sandbox, "sandbox")? };
+        let id = unsafe { text(payment_id, payment_id_len, "payment_id")? };
+        let (s, b) = (
+            out_ptr(out_status, "out_status")?,
+            out_ptr(out_body, "out_body")?,
+        );
+        let r = sb.inner.status_response(id);
+        unsafe {
+            *s = r.http_status;
+            emit_bytes(b, r.body);
+        }
+        Ok(())
+    })
+}
+
+/// Registers a payment launched through a Payment Page URL, as if the customer submitted it.
+#[no_mangle]
+pub unsafe extern "C" fn wp_sandbox_open_payment_page(
+    sandbox: *mut wp_sandbox,
+    url: *const u8,
+    url_len: usize,
+) -> wp_result {
+    guard(|| {
+        let sb = unsafe { get_mut(sandbox, "sandbox")? };
+        let url = unsafe { text(url, url_len, "url")? };
+        sb.inner.open_payment_page(url)
+    })
+}
+
+/// Frees a sandbox and sets `*sandbox` to NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wp_sandbox_free(sandbox: *mut *mut wp_sandbox) {
+    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(sandbox) }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The named result constants are the core's codes (one place decides the numbers).
+    #[test]
+    fn constants_match_core_codes() {
+        assert_eq!(WP_ERR_NULL_POINTER, Error::NullPointer("x").code());
+        assert_eq!(WP_ERR_INVALID_UTF8, Error::InvalidUtf8("x").code());
+        assert_eq!(
+            WP_ERR_BUFFER_TOO_SMALL,
+            Error::BufferTooSmall { needed: 1 }.code()
+        );
+        assert_eq!(WP_ERR_PANIC, Error::Panic("x".into()).code());
+        assert_eq!(
+            WP_ERR_INVALID_ARGUMENT,
+            Error::InvalidArgument("x".into()).code()
+        );
+        assert_eq!(
+            WP_ERR_MISSING_SIGNATURE,
+            Error::MissingSignature("x").code()
+        );
+        assert_eq!(WP_ERR_INVALID_SIGNATURE, Error::InvalidSignature.code());
+        assert_eq!(
+            WP_ERR_INVALID_TRANSITION,
+            Error::InvalidTransition {
+                action: "a",
+                state: "b"
+            }
+            .code()
+        );
+        assert_eq!(
+            WP_ERR_CONFLICTING_OUTCOME,
+            Error::ConflictingOutcome {
+                state: "a",
+                outcome: "b".into()
+            }
+            .code()
+        );
+    }
+
+    #[test]
+    fn panics_become_codes() {
+        let code = guard(|| panic!("boom"));
+        assert_eq!(code, WP_ERR_PANIC);
+        let mut buf = [0 as std::ffi::c_char; 128];
+        let n = unsafe { wp_result_message(code, buf.as_mut_ptr(), buf.len()) };
+        let msg = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }
+            .to_str()
+            .unwrap();
+        assert_eq!(n, msg.len());
+        assert!(msg.contains("boom"), "{msg}");
+    }
+}

@@ -1,0 +1,323 @@
+// GoogleTest suite of the C API through the C++11 wrapper: the shared tests/vectors signature
+// cases and lifecycle scripts (the same files as Rust, Python and Kotlin), threads sharing one
+// project, and the RAII wrapper's behaviour. Built with ASan/UBSan in CI.
+#include "wallet_partner.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <dirent.h>
+
+namespace wp = wallet_partner;
+using nlohmann::json;
+
+namespace {
+
+json load(const std::string &name) {
+    std::ifstream in(std::string(WP_VECTORS) + "/" + name);
+    EXPECT_TRUE(in.good()) << name;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return json::parse(ss.str());
+}
+
+std::vector<std::string> lifecycle_files() {
+    std::vector<std::string> out;
+    std::string dir = std::string(WP_VECTORS) + "/lifecycle";
+    DIR *d = opendir(dir.c_str());
+    if (!d) return out;
+    while (dirent *e = readdir(d)) {
+        std::string n = e->d_name;
+        if (n.size() > 5 && n.substr(n.size() - 5) == ".json") out.push_back("lifecycle/" + n);
+    }
+    closedir(d);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+TEST(SignatureVectors, OfficialSdkCases) {
+    json cases = load("official-sdk-cases.json");
+    int checked = 0;
+    for (const json &c : cases) {
+        std::string kind = c["kind"];
+        std::string id = c["id"];
+        if (kind == "sign" || kind == "string_to_sign" || kind == "payment_page_url") {
+            if (c.contains("string_to_sign")) { EXPECT_EQ(wp::canonical_string(c["params"].dump()), c["string_to_sign"].get<std::string>()) << id; }
+            if (kind != "string_to_sign") { EXPECT_EQ(wp::sign(c["params"].dump(), c["secret"]), c["signature"].get<std::string>()) << id; }
+        } else {
+            std::string secret = c["secret"];
+            std::string body = c["body"];
+            wp_result got = WP_OK;
+            try {
+                wp::verify(body, secret);
+            } catch (const wp::Error &e) {
+                got = e.code();
+            }
+            if (c["valid"].get<bool>()) {
+                EXPECT_EQ(got, WP_OK) << id;
+            } else {
+                EXPECT_EQ(got, c["error_code"].get<wp_result>()) << id;
+            }
+        }
+        checked++;
+    }
+    EXPECT_EQ(checked, 53);
+}
+
+TEST(SignatureVectors, SignedCorpus) {
+    json corpus = load("signed-corpus.json");
+    ASSERT_EQ(corpus.size(), 100u);
+    for (const json &c : corpus) {
+        std::string params = c["params"].dump();
+        EXPECT_EQ(wp::canonical_string(params), c["string_to_sign"].get<std::string>());
+        EXPECT_EQ(wp::sign(params, c["secret"]), c["signature"].get<std::string>());
+        EXPECT_EQ(wp::sign_string(c["string_to_sign"], c["secret"]), c["signature"].get<std::string>());
+        json msg = c["params"];
+        if (msg.contains("general")) { msg["general"]["signature"] = c["signature"]; }
+        else { msg["signature"] = c["signature"]; }
+        EXPECT_NO_THROW(wp::verify(msg.dump(), c["secret"]));
+        try {
+            wp::verify(msg.dump(), c["secret"].get<std::string>() + "x");
+            ADD_FAILURE() << "verified with the wrong secret";
+        } catch (const wp::Error &e) {
+            EXPECT_EQ(e.code(), WP_ERR_INVALID_SIGNATURE);
+        }
+    }
+}
+
+TEST(SignatureVectors, HandWritten) {
+    json v = load("signature-cases.json");
+    for (const json &c : v["canonical"]) {
+        // The C API takes JSON text, so even the float cases keep their received text.
+        EXPECT_EQ(wp::canonical_string(c["params_json"]), c["canonical"].get<std::string>()) << c["name"];
+        EXPECT_EQ(wp::sign(c["params_json"], c["secret"]), c["signature"].get<std::string>()) << c["name"];
+    }
+    for (const json &c : v["verify"]) {
+        wp_result got = WP_OK;
+        try {
+            wp::verify(c["body"], c["secret"]);
+        } catch (const wp::Error &e) {
+            got = e.code();
+        }
+        if (c["valid"].get<bool>()) { EXPECT_EQ(got, WP_OK) << c["name"]; }
+        else { EXPECT_EQ(got, c["error_code"].get<wp_result>()) << c["name"]; }
+    }
+}
+
+namespace {
+
+std::string body_of(const json &step, const std::string &secret) {
+    if (step.contains("body_text")) return step["body_text"];
+    json msg = step.contains("message") ? step["message"] : step["body"];
+    std::string how = step.value("sign", "none");
+    if (how == "valid") { msg["signature"] = wp::sign(msg.dump(), secret); }
+    if (how == "wrong_key") { msg["signature"] = wp::sign(msg.dump(), "not-the-secret"); }
+    return msg.dump();
+}
+
+void run_script(const std::string &file) {
+    json c = load(file);
+    std::string name = c["name"];
+    std::string secret = c["secret"];
+    wp::Project project(c["project_id"].get<uint64_t>(), secret);
+    if (c.contains("create_error")) {
+        try {
+            wp::Payment p(project, c["order"].dump());
+            ADD_FAILURE() << name << ": expected an error";
+        } catch (const wp::Error &e) {
+            EXPECT_EQ(e.code(), c["create_error"].get<wp_result>()) << name;
+        }
+        return;
+    }
+    wp::Payment payment(project, c["order"].dump());
+    uint64_t now = c["start_ms"];
+    size_t i = 0;
+    for (const json &step : c["steps"]) {
+        std::string what = step["do"];
+        std::string ctx = name + " step " + std::to_string(i++) + " (" + what + ")";
+        now += step.value("advance_ms", 0u);
+        const json &expect = step["expect"];
+        std::string before = payment.snapshot();
+        std::unique_ptr<wp::Step> result;
+        wp_result error = WP_OK;
+        try {
+            if (what == "gate_sale") {
+                wp::Request r = payment.gate_sale(now);
+                if (expect.contains("request_path")) {
+                    std::string path = expect["request_path"];
+                    EXPECT_EQ(r.url().substr(r.url().size() - path.size()), path) << ctx;
+                }
+            } else if (what == "payment_page_url") {
+                std::string url = payment.payment_page_url(now);
+                for (const json &part : expect.value("url_contains", json::array()))
+                    EXPECT_NE(url.find(part.get<std::string>()), std::string::npos) << ctx;
+            } else if (what == "response") {
+                result.reset(new wp::Step(payment.on_response(step["http_status"], body_of(step, secret), now)));
+            } else if (what == "transport_failure") {
+                result.reset(new wp::Step(payment.on_transport_failure(now)));
+            } else if (what == "callback") {
+                wp::Callback cb = project.verify_callback(body_of(step, secret));
+                result.reset(new wp::Step(payment.apply(cb, now)));
+            } else if (what == "refund") {
+                const json &r = step["refund"];
+                payment.refund(r["description"], now, r.value("amount", 0u));
+            } else if (what == "poll") {
+                result.reset(new wp::Step(payment.poll(now)));
+            } else if (what == "snapshot_roundtrip") {
+                wp::Payment restored = wp::Payment::restore(project, before);
+                EXPECT_EQ(restored.snapshot(), before) << ctx;
+                payment = std::move(restored);
+            } else if (what != "check_state") {
+                ADD_FAILURE() << ctx << ": unknown step";
+            }
+        } catch (const wp::Error &e) {
+            error = e.code();
+        }
+        if (expect.contains("error")) {
+            EXPECT_EQ(error, expect["error"].get<wp_result>()) << ctx;
+            EXPECT_EQ(payment.snapshot(), before) << ctx << ": an error changed the payment";
+        } else {
+            EXPECT_EQ(error, WP_OK) << ctx;
+            if (expect.contains("outcome")) {
+                ASSERT_TRUE(result) << ctx;
+                EXPECT_EQ(std::string(result->outcome_name()), expect["outcome"].get<std::string>()) << ctx;
+            }
+            if (expect.contains("actions")) {
+                ASSERT_TRUE(result) << ctx;
+                std::vector<std::string> got;
+                for (size_t k = 0; k < result->action_count(); k++) got.push_back(result->action_name(k));
+                EXPECT_EQ(got, expect["actions"].get<std::vector<std::string> >()) << ctx;
+            }
+        }
+        if (expect.contains("state")) { EXPECT_EQ(std::string(wp::to_string(payment.state())), expect["state"].get<std::string>()) << ctx; }
+        json data = json::parse(payment.state_json());
+        if (expect.contains("decline_code")) { EXPECT_EQ(data["state"]["code"], expect["decline_code"]) << ctx; }
+        if (expect.contains("decline_reason")) { EXPECT_EQ(data["state"]["reason"], expect["decline_reason"]) << ctx; }
+        if (expect.contains("refund_attempts")) {
+            std::vector<std::string> got;
+            for (const json &r : data["refunds"]) got.push_back(r["outcome"]["result"]);
+            EXPECT_EQ(got, expect["refund_attempts"].get<std::vector<std::string> >()) << ctx;
+        }
+    }
+}
+
+}  // namespace
+
+TEST(Lifecycle, SharedScripts) {
+    std::vector<std::string> files = lifecycle_files();
+    ASSERT_GE(files.size(), 20u);
+    for (const std::string &f : files) {
+        SCOPED_TRACE(f);
+        run_script(f);
+    }
+}
+
+namespace {
+
+const char *ORDER_TEMPLATE =
+    "{\"payment_id\":\"%s\",\"amount\":%d,\"customer\":{\"id\":\"c1\",\"ip_address\":\"203.0.113.7\","
+    "\"first_name\":\"A\",\"last_name\":\"B\",\"phone\":\"919876543210\",\"email\":\"a@b.in\"},"
+    "\"return_url\":{\"success\":\"https://pos.example/ok\"}}";
+
+std::string order(const std::string &id, int amount) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf, ORDER_TEMPLATE, id.c_str(), amount);
+    return buf;
+}
+
+}  // namespace
+
+TEST(Threads, ManyPaymentsOneSharedProject) {
+    const std::string secret = "thread-secret";
+    wp::Project shared(48039, secret);  // one project handle, read by every thread
+    const int threads = 8, per_thread = 25;
+    std::vector<std::string> finals(threads * per_thread);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; t++) {
+        pool.emplace_back([&, t]() {
+            wp::Sandbox sandbox(48039, secret, static_cast<uint64_t>(t));
+            for (int i = 0; i < per_thread; i++) {
+                std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+                wp::Payment payment(shared, order(id, 1000 + i));
+                wp::Answer a = sandbox.handle(payment.gate_sale(1));
+                payment.on_response(a.http_status, a.body, 2);
+                wp_sale_scenario s = (i % 3 == 0) ? WP_SALE_DECLINE : WP_SALE_REDIRECT_THEN_SUCCESS;
+                for (const std::string &cb : sandbox.complete_sale(id, s)) {
+                    payment.apply(shared.verify_callback(cb), 3);
+                }
+                if (payment.state() == wp::State::Succeeded) {
+                    wp::Answer r = sandbox.handle(payment.refund("thread refund", 4));
+                    payment.on_response(r.http_status, r.body, 5);
+                    for (const std::string &cb : sandbox.complete_refund(id, WP_REFUND_SUCCESS)) {
+                        payment.apply(shared.verify_callback(cb), 6);
+                    }
+                }
+                finals[t * per_thread + i] = wp::to_string(payment.state());
+            }
+        });
+    }
+    for (std::thread &th : pool) th.join();
+    for (int t = 0; t < threads; t++) {
+        for (int i = 0; i < per_thread; i++) {
+            EXPECT_EQ(finals[t * per_thread + i], i % 3 == 0 ? "declined" : "refunded") << t << "/" << i;
+        }
+    }
+}
+
+TEST(Wrapper, ErrorsCarryCodesAndMessages) {
+    try {
+        wp::Project bad(0, "s");
+        FAIL() << "project 0 accepted";
+    } catch (const wp::Error &e) {
+        EXPECT_EQ(e.code(), 1005u);
+        EXPECT_NE(std::string(e.what()).find("project_id"), std::string::npos) << e.what();
+    }
+    wp::Project project(48039, "secret-that-never-shows");
+    try {
+        wp::Payment p(project, order("p", 99));
+        FAIL();
+    } catch (const wp::Error &e) {
+        EXPECT_EQ(e.code(), 1002u);
+        EXPECT_NE(std::string(e.what()).find("paise"), std::string::npos);
+    }
+}
+
+TEST(Wrapper, MoveOnlyHandlesAndSnapshots) {
+    wp::Sandbox sandbox(48039, "s", 1);
+    wp::Project project(48039, "s");
+    wp::Payment a(project, order("m-1", 5000));
+    std::string url = a.payment_page_url(10);
+    EXPECT_NE(url.find("signature="), std::string::npos);
+    wp::Payment b = std::move(a);  // a is now empty; b owns the handle
+    EXPECT_EQ(b.state(), wp::State::Pending);
+    try {
+        a.state();
+        FAIL() << "a moved-from payment still works";
+    } catch (const wp::Error &e) {
+        EXPECT_EQ(e.code(), WP_ERR_NULL_POINTER);
+    }
+    sandbox.open_payment_page(url);
+    for (const std::string &cb : sandbox.complete_sale("m-1", WP_SALE_SUCCESS)) {
+        wp::Step s = b.apply(project.verify_callback(cb), 11);
+        EXPECT_STREQ(s.outcome_name(), "transitioned");
+        EXPECT_EQ(s.http_status(), 200);
+    }
+    std::string snap = b.snapshot();
+    EXPECT_EQ(snap.find("\"s\""), std::string::npos);
+    wp::Payment c = wp::Payment::restore(project, snap);
+    EXPECT_EQ(c.state(), wp::State::Succeeded);
+    EXPECT_EQ(c.version(), b.version());
+    uint64_t deadline = 0;
+    EXPECT_FALSE(c.next_deadline(&deadline));
+}
