@@ -38,3 +38,10 @@ BUILD_FFI="$(mktemp -d)/ffi"
 cmake -S ffi-c -B "$BUILD_FFI" -G Ninja -DWP_BUILD_TESTS=ON -DWP_SANITIZE=ON > /dev/null
 cmake --build "$BUILD_FFI"
 (cd "$BUILD_FFI" && ctest --output-on-failure)
+
+section "Kotlin and Swift: bindings fresh, Swift where a toolchain exists, Kotlin tests on the JVM"
+bash mobile/check-bindings.sh
+if ! command -v mvn >/dev/null || ! command -v javac >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven default-jdk-headless
+fi
+(cd mobile/kotlin && mvn -B -ntp test)

@@ -167,6 +167,14 @@ impl Project {
     }
 }
 
+/// Decodes a callback **without verifying it**, for display only (a mobile app showing what its
+/// backend forwarded). The result is plain data: it cannot be applied to a [`crate::Payment`],
+/// which only accepts a [`Callback`] from [`Project::verify_callback`].
+pub fn decode_unverified(body: &[u8]) -> Result<CallbackData> {
+    let node = Node::parse(signature::body_text(body)?)?;
+    decode_callback(&Obj::of(&node, "callback")?)
+}
+
 pub(crate) fn check_project(project: &Project, got: Option<u64>) -> Result<()> {
     match got {
         Some(id) if id != project.id() => Err(Error::ProjectMismatch {

@@ -209,33 +209,45 @@ impl Project {
             };
         }
         signature::verify_node(&node, self.signing_key()?)?;
-        let project_id = match root.u64("project_id")? {
-            Some(id) => Some(id),
-            None => match root.obj("general")? {
-                Some(g) => g.u64("project_id")?,
-                None => None,
-            },
-        };
-        check_project(self, project_id)?;
-        let payment = decode_payment(&root.obj_req("payment")?)?;
-        let items = root.arr("operations")?;
-        let mut operations = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            operations.push(decode_operation(&root.item("operations", i, item)?)?);
-        }
-        let redirect = match root.obj("redirect_data")? {
-            Some(r) => Some(Redirect::decode(&r)?),
-            None => None,
-        };
+        let data = decode_status(&root)?;
+        check_project(self, data.project_id)?;
         Ok(StatusAnswer::Found(Box::new(StatusReport {
-            data: StatusData {
-                project_id,
-                payment,
-                operations,
-                redirect,
-                errors: decode_errors(&root)?,
-            },
+            data,
             raw: text.to_owned(),
         })))
     }
+}
+
+/// Decodes a status response **without verifying it**, for display only (see
+/// [`crate::callback::decode_unverified`]).
+pub fn decode_status_unverified(body: &[u8]) -> Result<StatusData> {
+    let node = Node::parse(body_text(body)?)?;
+    decode_status(&Obj::of(&node, "body")?)
+}
+
+fn decode_status(root: &Obj<'_>) -> Result<StatusData> {
+    let project_id = match root.u64("project_id")? {
+        Some(id) => Some(id),
+        None => match root.obj("general")? {
+            Some(g) => g.u64("project_id")?,
+            None => None,
+        },
+    };
+    let payment = decode_payment(&root.obj_req("payment")?)?;
+    let items = root.arr("operations")?;
+    let mut operations = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        operations.push(decode_operation(&root.item("operations", i, item)?)?);
+    }
+    let redirect = match root.obj("redirect_data")? {
+        Some(r) => Some(Redirect::decode(&r)?),
+        None => None,
+    };
+    Ok(StatusData {
+        project_id,
+        payment,
+        operations,
+        redirect,
+        errors: decode_errors(root)?,
+    })
 }

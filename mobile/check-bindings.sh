@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Regenerates the Kotlin and Swift bindings from the built library and fails if the checked-in
+# copies are stale (`--update` rewrites them). Where a Swift toolchain exists it also builds the
+# Swift package and runs its tests; elsewhere it says it skipped them, and why.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+update=0
+[ "${1:-}" = "--update" ] && update=1
+
+cargo build -q --locked -p wallet-partner-mobile --lib
+gen="$(mktemp -d)"
+cargo run -q --locked -p wallet-partner-mobile --bin uniffi-bindgen -- generate \
+    --library target/debug/libwallet_partner_mobile.so --language kotlin --language swift \
+    --out-dir "$gen" --no-format
+
+pairs=(
+    "$gen/walletpartner/wallet_partner_mobile.kt:mobile/kotlin/src/main/kotlin/walletpartner/wallet_partner_mobile.kt"
+    "$gen/WalletPartner.swift:mobile/swift/Sources/WalletPartner/WalletPartner.swift"
+    "$gen/WalletPartnerFFI.h:mobile/swift/Sources/WalletPartnerFFI/include/WalletPartnerFFI.h"
+    "$gen/WalletPartnerFFI.modulemap:mobile/swift/Sources/WalletPartnerFFI/include/module.modulemap"
+)
+stale=0
+for pair in "${pairs[@]}"; do
+    fresh="${pair%%:*}" checked_in="${pair#*:}"
+    if [ "$update" = 1 ]; then
+        cp "$fresh" "$checked_in"
+    elif ! cmp -s "$fresh" "$checked_in"; then
+        echo "STALE: $checked_in differs from the generated bindings (run mobile/check-bindings.sh --update)"
+        stale=1
+    fi
+done
+rm -rf "$gen"
+if [ "$stale" = 1 ]; then
+    exit 1
+fi
+echo "bindings: Kotlin and Swift are fresh (${#pairs[@]} files checked)"
+
+if command -v swift >/dev/null 2>&1; then
+    (cd mobile/swift && swift build && LD_LIBRARY_PATH="$PWD/../../target/debug" swift test)
+else
+    echo "swift: skipped building and testing the Swift package: no swift toolchain on this machine (swift not on PATH)"
+fi
