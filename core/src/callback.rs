@@ -1,7 +1,5 @@
 //! Callbacks (SPEC §6): verified first, then decoded into a typed view that keeps the raw JSON.
 
-use std::ops::Deref;
-
 use serde::{Deserialize, Serialize};
 
 use crate::config::Project;
@@ -11,6 +9,7 @@ use crate::json::Node;
 use crate::redirect::Redirect;
 use crate::signature;
 use crate::status::{OperationType, Status};
+use crate::verified::Verified;
 
 /// An amount as the platform reports it: minor units and a currency code (not necessarily INR).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,39 +113,18 @@ pub struct CallbackData {
 
 /// A callback whose signature has been verified. Only [`Project::verify_callback`] makes one.
 ///
-/// Dereferences to [`CallbackData`]; [`Callback::raw`] keeps the body as received, for audit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Callback {
-    data: CallbackData,
-    raw: String,
-}
+/// Dereferences to [`CallbackData`]; `raw()` keeps the body as received, for audit.
+pub type Callback = Verified<CallbackData>;
 
-impl Deref for Callback {
-    type Target = CallbackData;
-    fn deref(&self) -> &CallbackData {
-        &self.data
-    }
-}
-
-impl Callback {
-    /// The body exactly as received.
-    pub fn raw(&self) -> &str {
-        &self.raw
-    }
-
-    /// The typed content.
-    pub fn data(&self) -> &CallbackData {
-        &self.data
-    }
-
+impl Verified<CallbackData> {
     /// The payment id the callback is about.
     pub fn payment_id(&self) -> &str {
-        &self.data.payment.id
+        &self.payment.id
     }
 
     /// The typed content as JSON (for bindings and logs; contains no secret).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.data).unwrap_or_default()
+        serde_json::to_string(self.data()).unwrap_or_default()
     }
 }
 
@@ -156,14 +134,12 @@ impl Project {
     /// A callback for another project is rejected with [`Error::ProjectMismatch`].
     pub fn verify_callback(&self, body: &[u8]) -> Result<Callback> {
         let text = signature::body_text(body)?;
-        let node = Node::parse(text)?;
+        let bump = crate::json::arena(text.len());
+        let node = Node::parse(text, &bump)?;
         signature::verify_node(&node, self.signing_key()?)?;
         let data = decode_callback(&Obj::of(&node, "callback")?)?;
         check_project(self, data.project_id)?;
-        Ok(Callback {
-            data,
-            raw: text.to_owned(),
-        })
+        Ok(Verified::new(data, text))
     }
 }
 
@@ -171,7 +147,9 @@ impl Project {
 /// backend forwarded). The result is plain data: it cannot be applied to a [`crate::Payment`],
 /// which only accepts a [`Callback`] from [`Project::verify_callback`].
 pub fn decode_unverified(body: &[u8]) -> Result<CallbackData> {
-    let node = Node::parse(signature::body_text(body)?)?;
+    let text = signature::body_text(body)?;
+    let bump = crate::json::arena(text.len());
+    let node = Node::parse(text, &bump)?;
     decode_callback(&Obj::of(&node, "callback")?)
 }
 

@@ -102,7 +102,7 @@ impl<'a> Obj<'a> {
     pub(crate) fn str(&self, key: &str) -> Result<Option<&'a str>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Node::Str(s)) => Ok(Some(s.as_ref())),
+            Some(Node::Str(s)) => Ok(Some(s)),
             Some(other) => Err(self.wrong(key, "a string", other)),
         }
     }
@@ -137,9 +137,7 @@ impl<'a> Obj<'a> {
         let text = match self.get(key) {
             None => return Ok(None),
             Some(Node::Num(n)) => *n,
-            Some(Node::Str(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
-                s.as_ref()
-            }
+            Some(Node::Str(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s,
             Some(other) => return Err(self.wrong(key, "a non-negative integer", other)),
         };
         text.parse::<u64>().map(Some).map_err(|_| {

@@ -6,74 +6,82 @@
 //! text, borrows every unescaped string, limits depth, and rejects duplicate keys (a message
 //! whose meaning depends on which duplicate wins must not be trusted).
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 
+use bumpalo::Bump;
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Result};
 use crate::signature::MAX_DEPTH;
 
-/// One JSON value, borrowing from the text it was parsed from.
-#[derive(Debug, Clone, PartialEq)]
+/// One JSON value. Everything it refers to lives in the text it was parsed from or in a
+/// per-message arena (children, and strings that had escapes), so a tree costs one arena and no
+/// destructor.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Node<'a> {
     Null,
     Bool(bool),
     /// A number, as its JSON text.
     Num(&'a str),
-    Str(Cow<'a, str>),
-    Arr(Vec<Node<'a>>),
-    Obj(Vec<(Cow<'a, str>, Node<'a>)>),
+    Str(&'a str),
+    Arr(&'a [Node<'a>]),
+    Obj(&'a Entries<'a>),
 }
 
 /// Object entries, in document order.
-pub(crate) type Entries<'a> = [(Cow<'a, str>, Node<'a>)];
+pub(crate) type Entries<'a> = [(&'a str, Node<'a>)];
+
+/// A fresh arena sized for a message of `len` bytes.
+pub(crate) fn arena(len: usize) -> Bump {
+    Bump::with_capacity(len.saturating_mul(3).clamp(1024, 1 << 20))
+}
 
 impl<'a> Node<'a> {
-    /// Parses a complete JSON document.
-    pub(crate) fn parse(text: &'a str) -> Result<Node<'a>> {
+    /// Parses a complete JSON document into `bump`.
+    pub(crate) fn parse(text: &'a str, bump: &'a Bump) -> Result<Node<'a>> {
         let mut p = Parser {
             text,
             b: text.as_bytes(),
             i: 0,
+            bump,
+            items: Vec::with_capacity(16),
+            entries: Vec::with_capacity(32),
         };
         p.ws();
         let v = p.value(1)?;
         p.ws();
         if p.i != p.b.len() {
-            return Err(p.err("trailing characters after the JSON value"));
+            return Err(p.err("trailing characters after the JSON value").into());
         }
         Ok(v)
     }
 
-    /// A borrowed view of a `serde_json::Value`.
-    pub(crate) fn from_value(v: &'a Value) -> Node<'a> {
+    /// A borrowed view of a `serde_json::Value` (containers allocated in `bump`).
+    pub(crate) fn from_value(v: &'a Value, bump: &'a Bump) -> Node<'a> {
         match v {
             Value::Null => Node::Null,
             Value::Bool(b) => Node::Bool(*b),
             Value::Number(n) => Node::Num(n.as_str()),
-            Value::String(s) => Node::Str(Cow::Borrowed(s)),
-            Value::Array(items) => Node::Arr(items.iter().map(Node::from_value).collect()),
-            Value::Object(map) => Node::Obj(
-                map.iter()
-                    .map(|(k, v)| (Cow::Borrowed(k.as_str()), Node::from_value(v)))
-                    .collect(),
+            Value::String(s) => Node::Str(s),
+            Value::Array(items) => Node::Arr(
+                bump.alloc_slice_fill_iter(items.iter().map(|v| Node::from_value(v, bump))),
             ),
+            Value::Object(map) => Node::Obj(from_map(map, bump)),
         }
     }
 
     /// An owned `serde_json::Value` (numbers keep their text).
-    pub(crate) fn to_value(&self) -> Value {
+    pub(crate) fn to_value(self) -> Value {
         match self {
             Node::Null => Value::Null,
-            Node::Bool(b) => Value::Bool(*b),
-            Node::Num(n) => Value::Number(Number::from_string_unchecked((*n).to_owned())),
-            Node::Str(s) => Value::String(s.clone().into_owned()),
-            Node::Arr(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+            Node::Bool(b) => Value::Bool(b),
+            Node::Num(n) => Value::Number(Number::from_string_unchecked(n.to_owned())),
+            Node::Str(s) => Value::String(s.to_owned()),
+            Node::Arr(items) => Value::Array(items.iter().map(|n| n.to_value()).collect()),
             Node::Obj(entries) => {
                 let mut map = Map::with_capacity(entries.len());
-                for (k, v) in entries {
-                    map.insert(k.clone().into_owned(), v.to_value());
+                for (k, v) in entries.iter() {
+                    map.insert((*k).to_owned(), v.to_value());
                 }
                 Value::Object(map)
             }
@@ -101,25 +109,76 @@ impl<'a> Node<'a> {
     }
 
     /// Compact JSON text of this value (numbers as received).
-    pub(crate) fn to_json(&self) -> String {
+    pub(crate) fn to_json(self) -> String {
         self.to_value().to_string()
     }
 }
 
+/// A map's entries as arena entries.
+pub(crate) fn from_map<'a>(map: &'a Map<String, Value>, bump: &'a Bump) -> &'a Entries<'a> {
+    bump.alloc_slice_fill_iter(
+        map.iter()
+            .map(|(k, v)| (k.as_str(), Node::from_value(v, bump))),
+    )
+}
+
 /// The value of a key in object entries.
 pub(crate) fn get<'e, 'a>(entries: &'e Entries<'a>, key: &str) -> Option<&'e Node<'a>> {
-    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
 }
+
+/// Bytes that end the plain part of a string: `"`, `\\` and control characters.
+static STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// A parse failure, kept small so results stay cheap to return through the recursion.
+#[derive(Debug)]
+enum Fail {
+    /// What went wrong, at which byte.
+    At(&'static str, usize),
+    /// A duplicate key (boxed: rare and variable-sized).
+    Duplicate(Box<str>, usize),
+    /// Nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
+
+impl From<Fail> for Error {
+    fn from(f: Fail) -> Error {
+        match f {
+            Fail::At(what, i) => Error::MalformedJson(format!("{what} at byte {i}")),
+            Fail::Duplicate(key, i) => {
+                Error::MalformedJson(format!("duplicate key {key:?} at byte {i}"))
+            }
+            Fail::TooDeep => Error::NestingTooDeep(MAX_DEPTH),
+        }
+    }
+}
+
+type PResult<T> = std::result::Result<T, Fail>;
 
 struct Parser<'a> {
     text: &'a str,
     b: &'a [u8],
     i: usize,
+    bump: &'a Bump,
+    /// Children of the arrays being parsed, as a stack (each array takes its top run).
+    items: Vec<Node<'a>>,
+    /// Entries of the objects being parsed, as a stack.
+    entries: Vec<(&'a str, Node<'a>)>,
 }
 
 impl<'a> Parser<'a> {
-    fn err(&self, what: &str) -> Error {
-        Error::MalformedJson(format!("{what} at byte {}", self.i))
+    fn err(&self, what: &'static str) -> Fail {
+        Fail::At(what, self.i)
     }
 
     fn ws(&mut self) {
@@ -128,7 +187,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node<'a>> {
+    fn value(&mut self, depth: usize) -> PResult<Node<'a>> {
         match self.b.get(self.i) {
             Some(b'{') => self.object(depth),
             Some(b'[') => self.array(depth),
@@ -142,7 +201,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn literal(&mut self, word: &str, node: Node<'a>) -> Result<Node<'a>> {
+    fn literal(&mut self, word: &str, node: Node<'a>) -> PResult<Node<'a>> {
         if self.b[self.i..].starts_with(word.as_bytes()) {
             self.i += word.len();
             Ok(node)
@@ -159,7 +218,7 @@ impl<'a> Parser<'a> {
         self.i - start
     }
 
-    fn number(&mut self) -> Result<Node<'a>> {
+    fn number(&mut self) -> PResult<Node<'a>> {
         let start = self.i;
         if self.b[self.i] == b'-' {
             self.i += 1;
@@ -189,35 +248,42 @@ impl<'a> Parser<'a> {
         Ok(Node::Num(&self.text[start..self.i]))
     }
 
-    fn string(&mut self) -> Result<Cow<'a, str>> {
+    fn string(&mut self) -> PResult<&'a str> {
         self.i += 1; // opening quote
         let start = self.i;
-        // Fast path: most strings are short and plain; scan them directly, and hand long ones
-        // to SIMD (memchr) before checking them for control characters.
-        let rest = &self.b[start..];
-        let stop = |c: u8| c == b'"' || c == b'\\' || c < 0x20;
-        let found = match rest.iter().take(32).position(|&c| stop(c)) {
-            Some(n) => Some(n),
-            None if rest.len() <= 32 => None,
-            None => memchr::memchr2(b'"', b'\\', rest)
-                .map(|n| rest[..n].iter().position(|&c| c < 0x20).unwrap_or(n)),
-        };
-        match found {
-            None => {
-                self.i = self.b.len();
-                return Err(self.err("unterminated string"));
+        // Fast path: scan to the first byte that needs attention (quote, backslash, control).
+        let b = self.b;
+        let mut j = start;
+        // Eight bytes at a time (SWAR): flags every '"', '\\' and byte below 0x20. A flag can
+        // only be wrong above a right one, so the lowest flag is exact.
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGHS: u64 = 0x8080_8080_8080_8080;
+        while j + 8 <= b.len() {
+            let w = u64::from_le_bytes(b[j..j + 8].try_into().expect("eight bytes"));
+            let quote = w ^ (ONES * u64::from(b'"'));
+            let slash = w ^ (ONES * u64::from(b'\\'));
+            let flags = (quote.wrapping_sub(ONES) & !quote)
+                | (slash.wrapping_sub(ONES) & !slash)
+                | (w.wrapping_sub(ONES * 0x20) & !w);
+            let flags = flags & HIGHS;
+            if flags != 0 {
+                j += (flags.trailing_zeros() / 8) as usize;
+                break;
             }
-            Some(n) => {
-                self.i = start + n;
-                match self.b[self.i] {
-                    b'"' => {
-                        self.i += 1;
-                        return Ok(Cow::Borrowed(&self.text[start..start + n]));
-                    }
-                    b'\\' => {}
-                    _ => return Err(self.err("control character in a string")),
-                }
+            j += 8;
+        }
+        while j < b.len() && !STOP[b[j] as usize] {
+            j += 1;
+        }
+        self.i = j;
+        match b.get(j) {
+            Some(b'"') => {
+                self.i += 1;
+                return Ok(&self.text[start..j]);
             }
+            Some(b'\\') => {}
+            Some(_) => return Err(self.err("control character in a string")),
+            None => return Err(self.err("unterminated string")),
         }
         let mut out = String::with_capacity(self.i - start + 16);
         out.push_str(&self.text[start..self.i]);
@@ -225,7 +291,7 @@ impl<'a> Parser<'a> {
             match self.b.get(self.i) {
                 Some(b'"') => {
                     self.i += 1;
-                    return Ok(Cow::Owned(out));
+                    return Ok(self.bump.alloc_str(&out));
                 }
                 Some(b'\\') => {
                     self.i += 1;
@@ -285,7 +351,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn hex4(&mut self) -> Result<u32> {
+    fn hex4(&mut self) -> PResult<u32> {
         let digits = self
             .b
             .get(self.i..self.i + 4)
@@ -304,25 +370,28 @@ impl<'a> Parser<'a> {
         Ok(v)
     }
 
-    fn array(&mut self, depth: usize) -> Result<Node<'a>> {
+    fn array(&mut self, depth: usize) -> PResult<Node<'a>> {
         if depth > MAX_DEPTH {
-            return Err(Error::NestingTooDeep(MAX_DEPTH));
+            return Err(Fail::TooDeep);
         }
         self.i += 1;
-        let mut items = Vec::new();
         self.ws();
         if self.b.get(self.i) == Some(&b']') {
             self.i += 1;
-            return Ok(Node::Arr(items));
+            return Ok(Node::Arr(&[]));
         }
+        let base = self.items.len();
         loop {
             self.ws();
-            items.push(self.value(depth + 1)?);
+            let item = self.value(depth + 1)?;
+            self.items.push(item);
             self.ws();
             match self.b.get(self.i) {
                 Some(b',') => self.i += 1,
                 Some(b']') => {
                     self.i += 1;
+                    let items = self.bump.alloc_slice_copy(&self.items[base..]);
+                    self.items.truncate(base);
                     return Ok(Node::Arr(items));
                 }
                 _ => return Err(self.err("expected ',' or ']'")),
@@ -330,17 +399,17 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Node<'a>> {
+    fn object(&mut self, depth: usize) -> PResult<Node<'a>> {
         if depth > MAX_DEPTH {
-            return Err(Error::NestingTooDeep(MAX_DEPTH));
+            return Err(Fail::TooDeep);
         }
         self.i += 1;
-        let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = Vec::with_capacity(8);
         self.ws();
         if self.b.get(self.i) == Some(&b'}') {
             self.i += 1;
-            return Ok(Node::Obj(entries));
+            return Ok(Node::Obj(&[]));
         }
+        let base = self.entries.len();
         loop {
             self.ws();
             if self.b.get(self.i) != Some(&b'"') {
@@ -354,14 +423,15 @@ impl<'a> Parser<'a> {
             self.i += 1;
             self.ws();
             let value = self.value(depth + 1)?;
-            entries.push((key, value));
+            self.entries.push((key, value));
             self.ws();
             match self.b.get(self.i) {
                 Some(b',') => self.i += 1,
                 Some(b'}') => {
                     self.i += 1;
-                    check_unique(&entries)
-                        .map_err(|k| self.err(&format!("duplicate key {k:?}")))?;
+                    let entries = self.bump.alloc_slice_copy(&self.entries[base..]);
+                    self.entries.truncate(base);
+                    check_unique(entries).map_err(|k| Fail::Duplicate(k.into(), self.i))?;
                     return Ok(Node::Obj(entries));
                 }
                 _ => return Err(self.err("expected ',' or '}'")),
@@ -370,7 +440,7 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn check_unique<'e>(entries: &'e [(Cow<'_, str>, Node<'_>)]) -> std::result::Result<(), &'e str> {
+fn check_unique<'e>(entries: &'e Entries<'_>) -> std::result::Result<(), &'e str> {
     if entries.len() <= 16 {
         for (i, (k, _)) in entries.iter().enumerate() {
             if entries[..i].iter().any(|(other, _)| other == k) {
@@ -380,7 +450,7 @@ fn check_unique<'e>(entries: &'e [(Cow<'_, str>, Node<'_>)]) -> std::result::Res
     } else {
         let mut seen = HashSet::with_capacity(entries.len());
         for (k, _) in entries {
-            if !seen.insert(k.as_ref()) {
+            if !seen.insert(*k) {
                 return Err(k);
             }
         }
@@ -400,7 +470,8 @@ mod tests {
             r#""just a string""#,
             "123456789012345678901234567890",
         ] {
-            let node = Node::parse(text).unwrap();
+            let bump = Bump::new();
+            let node = Node::parse(text, &bump).unwrap();
             let serde: Value = serde_json::from_str(text).unwrap();
             assert_eq!(
                 node.to_value().to_string(),
@@ -412,7 +483,8 @@ mod tests {
 
     #[test]
     fn keeps_number_text() {
-        let node = Node::parse(r#"{"f":1.50,"g":1E3,"h":-0.0}"#).unwrap();
+        let bump = Bump::new();
+        let node = Node::parse(r#"{"f":1.50,"g":1E3,"h":-0.0}"#, &bump).unwrap();
         assert_eq!(node.get("f"), Some(&Node::Num("1.50")));
         assert_eq!(node.get("g"), Some(&Node::Num("1E3")));
     }
@@ -439,7 +511,10 @@ mod tests {
             "{\"a\":1,\"a\":2}",
             "NaN",
         ] {
-            assert!(Node::parse(text).is_err(), "{text:?} should be rejected");
+            assert!(
+                Node::parse(text, &Bump::new()).is_err(),
+                "{text:?} should be rejected"
+            );
         }
     }
 
@@ -447,10 +522,10 @@ mod tests {
     fn limits_depth() {
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
         assert_eq!(
-            Node::parse(&deep).unwrap_err(),
+            Node::parse(&deep, &Bump::new()).unwrap_err(),
             Error::NestingTooDeep(MAX_DEPTH)
         );
         let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
-        assert!(Node::parse(&ok).is_ok());
+        assert!(Node::parse(&ok, &Bump::new()).is_ok());
     }
 }

@@ -42,6 +42,7 @@ pub mod response;
 pub mod sandbox;
 pub mod signature;
 pub mod status;
+pub mod verified;
 
 pub use callback::{Callback, CallbackData, ErrorEntry, Money, Operation, PaymentInfo, Provider};
 pub use config::Project;
@@ -58,6 +59,7 @@ pub use request::{HttpRequest, Refund};
 pub use response::{GateResponse, StatusAnswer, StatusData, StatusReport};
 pub use signature::SecretKey;
 pub use status::{OperationType, Status};
+pub use verified::Verified;
 
 /// The library's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

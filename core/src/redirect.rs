@@ -49,7 +49,7 @@ impl Redirect {
         match data.raw("body") {
             None => {}
             Some(Node::Obj(entries)) => {
-                for (k, v) in entries {
+                for (k, v) in entries.iter() {
                     let text = match v {
                         Node::Str(s) => s.to_string(),
                         Node::Null => String::new(),
@@ -60,7 +60,7 @@ impl Redirect {
                     fields.push((k.to_string(), text));
                 }
             }
-            Some(Node::Arr(items)) if items.is_empty() => {}
+            Some(Node::Arr([])) => {}
             Some(other) => {
                 return Err(Error::malformed(
                     data.path_of("body"),

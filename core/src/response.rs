@@ -1,7 +1,5 @@
 //! Gate's synchronous answers (SPEC §4.4) and the signed status response (SPEC §4.3).
 
-use std::ops::Deref;
-
 use serde::{Deserialize, Serialize};
 
 use crate::callback::{
@@ -14,6 +12,7 @@ use crate::fields::Obj;
 use crate::json::Node;
 use crate::redirect::Redirect;
 use crate::signature::{self, body_text};
+use crate::verified::Verified;
 
 /// The platform's code for "payment ID already exists".
 pub const CODE_DUPLICATE_PAYMENT_ID: &str = "3041";
@@ -60,7 +59,8 @@ impl GateResponse {
             detail,
         };
         let text = body_text(body).map_err(|e| unexpected(e.to_string()))?;
-        let node = Node::parse(text).map_err(|e| unexpected(e.to_string()))?;
+        let bump = crate::json::arena(text.len());
+        let node = Node::parse(text, &bump).map_err(|e| unexpected(e.to_string()))?;
         let root = Obj::of(&node, "body").map_err(|e| unexpected(e.to_string()))?;
         let status = root.str("status").map_err(|e| unexpected(e.to_string()))?;
         match (http_status, status) {
@@ -128,37 +128,12 @@ pub struct StatusData {
 }
 
 /// A verified status response. Only [`Project::verify_status_response`] makes one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusReport {
-    data: StatusData,
-    raw: String,
-}
+pub type StatusReport = Verified<StatusData>;
 
-impl Deref for StatusReport {
-    type Target = StatusData;
-    fn deref(&self) -> &StatusData {
-        &self.data
-    }
-}
-
-impl StatusReport {
-    /// The body exactly as received.
-    pub fn raw(&self) -> &str {
-        &self.raw
-    }
-
-    /// The typed content.
-    pub fn data(&self) -> &StatusData {
-        &self.data
-    }
-
+impl Verified<StatusData> {
     /// The last operation of the given type, if any.
     pub fn last_operation(&self, kind: &crate::status::OperationType) -> Option<&Operation> {
-        self.data
-            .operations
-            .iter()
-            .rev()
-            .find(|op| &op.r#type == kind)
+        self.operations.iter().rev().find(|op| &op.r#type == kind)
     }
 }
 
@@ -188,9 +163,10 @@ impl Project {
     /// carry a valid signature (SPEC §4.3).
     pub fn verify_status_response(&self, http_status: u16, body: &[u8]) -> Result<StatusAnswer> {
         let text = body_text(body)?;
-        let node = Node::parse(text)?;
+        let bump = crate::json::arena(text.len());
+        let node = Node::parse(text, &bump)?;
         let root = Obj::of(&node, "body")?;
-        let is_error = matches!(node.get("status"), Some(Node::Str(s)) if s == "error");
+        let is_error = matches!(node.get("status"), Some(Node::Str(s)) if *s == "error");
         if is_error && node.get("payment").is_none() {
             return match GateResponse::decode(http_status, body)? {
                 GateResponse::Rejected { code, message, .. } if code == CODE_NOT_FOUND => {
@@ -211,17 +187,16 @@ impl Project {
         signature::verify_node(&node, self.signing_key()?)?;
         let data = decode_status(&root)?;
         check_project(self, data.project_id)?;
-        Ok(StatusAnswer::Found(Box::new(StatusReport {
-            data,
-            raw: text.to_owned(),
-        })))
+        Ok(StatusAnswer::Found(Box::new(Verified::new(data, text))))
     }
 }
 
 /// Decodes a status response **without verifying it**, for display only (see
 /// [`crate::callback::decode_unverified`]).
 pub fn decode_status_unverified(body: &[u8]) -> Result<StatusData> {
-    let node = Node::parse(body_text(body)?)?;
+    let text = body_text(body)?;
+    let bump = crate::json::arena(text.len());
+    let node = Node::parse(text, &bump)?;
     decode_status(&Obj::of(&node, "body")?)
 }
 

@@ -54,6 +54,26 @@ pub enum SaleScenario {
     ProcessingThenSuccess,
 }
 
+impl std::str::FromStr for SaleScenario {
+    type Err = Error;
+    /// `success`, `decline`, `redirect_then_success`, `redirect_then_decline`,
+    /// `processing_then_success` (the names every binding uses).
+    fn from_str(name: &str) -> Result<SaleScenario> {
+        Ok(match name {
+            "success" => SaleScenario::Success,
+            "decline" => SaleScenario::Decline,
+            "redirect_then_success" => SaleScenario::RedirectThenSuccess,
+            "redirect_then_decline" => SaleScenario::RedirectThenDecline,
+            "processing_then_success" => SaleScenario::ProcessingThenSuccess,
+            other => {
+                return Err(Error::InvalidArgument(format!(
+                    "scenario: unknown sale scenario {other:?}"
+                )))
+            }
+        })
+    }
+}
+
 /// How a refund ends in the sandbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefundScenario {
@@ -61,6 +81,20 @@ pub enum RefundScenario {
     Success,
     /// Refund operation `decline`, code 3283; the payment stays `success`.
     Decline,
+}
+
+impl std::str::FromStr for RefundScenario {
+    type Err = Error;
+    /// `success` or `decline`.
+    fn from_str(name: &str) -> Result<RefundScenario> {
+        match name {
+            "success" => Ok(RefundScenario::Success),
+            "decline" => Ok(RefundScenario::Decline),
+            other => Err(Error::InvalidArgument(format!(
+                "scenario: unknown refund scenario {other:?}"
+            ))),
+        }
+    }
 }
 
 /// The sandbox's answer to a Gate request.
@@ -162,7 +196,8 @@ impl Sandbox {
             Ok(t) => t,
             Err(_) => return Sandbox::error(422, "2003", "Invalid JSON"),
         };
-        let node = match Node::parse(text) {
+        let bump = crate::json::arena(text.len());
+        let node = match Node::parse(text, &bump) {
             Ok(n @ Node::Obj(_)) => n,
             _ => return Sandbox::error(422, "2003", "Invalid JSON"),
         };
@@ -419,37 +454,42 @@ impl Sandbox {
         op
     }
 
-    fn callback(&mut self, payment_id: &str, operation: Value) -> Result<Vec<u8>> {
-        let p = self
-            .payments
-            .get(payment_id)
-            .ok_or_else(|| Error::PaymentMismatch {
-                expected: "a payment known to the sandbox".into(),
-                got: payment_id.into(),
-            })?;
+    /// The `payment` object as the platform reports it (the sum is 0 after a full refund).
+    fn payment_json(payment_id: &str, p: &SandboxPayment) -> Value {
         let remaining = if p.status == "refunded" { 0 } else { p.amount };
-        let mut body = json!({
-            "project_id": self.project_id,
-            "payment": {
-                "id": payment_id,
-                "type": "purchase",
-                "status": p.status,
-                "date": operation["date"],
-                "method": "wallet-partner",
-                "sum": {"amount": remaining, "currency": "INR"},
-                "description": p.description.clone().unwrap_or_default(),
-            },
-            "customer": {"id": p.customer_id},
-            "operation": operation,
-        });
+        json!({
+            "id": payment_id,
+            "type": "purchase",
+            "status": p.status,
+            "method": "wallet-partner",
+            "sum": {"amount": remaining, "currency": "INR"},
+            "description": p.description.clone().unwrap_or_default(),
+        })
+    }
+
+    /// Signs a message about `p`: the project, `payment`, the rest of `body`, and the redirect
+    /// while one is pending.
+    fn signed(&self, p: &SandboxPayment, payment: Value, mut body: Value) -> Result<Vec<u8>> {
+        body["project_id"] = json!(self.project_id);
+        body["payment"] = payment;
         if p.status == "awaiting redirect result" {
             if let Some(r) = &p.redirect {
                 body["redirect_data"] = r.clone();
             }
         }
-        let sig = signature::sign(&body, &self.key)?;
-        body["signature"] = Value::String(sig);
+        body["signature"] = Value::String(signature::sign(&body, &self.key)?);
         Ok(body.to_string().into_bytes())
+    }
+
+    fn callback(&mut self, payment_id: &str, operation: Value) -> Result<Vec<u8>> {
+        let p = self.known(payment_id)?;
+        let mut payment = Sandbox::payment_json(payment_id, p);
+        payment["date"] = operation["date"].clone();
+        self.signed(
+            p,
+            payment,
+            json!({"customer": {"id": p.customer_id}, "operation": operation}),
+        )
     }
 
     fn known(&self, payment_id: &str) -> Result<&SandboxPayment> {
@@ -547,28 +587,16 @@ impl Sandbox {
         let Some(p) = self.payments.get(payment_id) else {
             return Sandbox::error(400, "3061", "Transaction not found");
         };
-        let remaining = if p.status == "refunded" { 0 } else { p.amount };
-        let mut body = json!({
-            "project_id": self.project_id,
-            "payment": {
-                "id": payment_id,
-                "type": "purchase",
-                "status": p.status,
-                "method": "wallet-partner",
-                "sum": {"amount": remaining, "currency": "INR"},
-            },
-            "operations": p.operations,
-        });
-        if p.status == "awaiting redirect result" {
-            if let Some(r) = &p.redirect {
-                body["redirect_data"] = r.clone();
-            }
-        }
-        let sig = signature::sign(&body, &self.key).expect("an object always signs");
-        body["signature"] = Value::String(sig);
+        let body = self
+            .signed(
+                p,
+                Sandbox::payment_json(payment_id, p),
+                json!({"operations": p.operations}),
+            )
+            .expect("an object always signs");
         SandboxResponse {
             http_status: 200,
-            body: body.to_string().into_bytes(),
+            body,
         }
     }
 

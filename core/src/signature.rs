@@ -21,7 +21,8 @@ use sha2::Sha512;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::json::{self, Entries, Node};
+use crate::json::{self, arena, Entries, Node};
+use bumpalo::Bump;
 
 type HmacSha512 = Hmac<Sha512>;
 
@@ -83,7 +84,8 @@ impl fmt::Display for SecretKey {
 /// Errors: [`Error::NotAnObject`] when `params` is not an object, [`Error::NestingTooDeep`]
 /// beyond [`MAX_DEPTH`] levels.
 pub fn canonical_string(params: &Value) -> Result<String> {
-    let node = Node::from_value(params);
+    let bump = Bump::new();
+    let node = Node::from_value(params, &bump);
     canonical_text(as_entries(&node)?, Skip::Nothing)
 }
 
@@ -101,7 +103,8 @@ fn canonical_text(entries: &Entries<'_>, skip: Skip) -> Result<String> {
 
 /// Signs a JSON object: `base64(HMAC-SHA512(key, canonical_string(params)))`.
 pub fn sign(params: &Value, key: &SecretKey) -> Result<String> {
-    let node = Node::from_value(params);
+    let bump = Bump::new();
+    let node = Node::from_value(params, &bump);
     sign_entries(as_entries(&node)?, key)
 }
 
@@ -124,7 +127,8 @@ pub fn sign_string(canonical: &str, key: &SecretKey) -> String {
 /// documented variants (nested `signature` keys removed, byte-order sorting); compares in
 /// constant time.
 pub fn verify(message: &Value, key: &SecretKey) -> Result<()> {
-    verify_node(&Node::from_value(message), key)
+    let bump = Bump::new();
+    verify_node(&Node::from_value(message, &bump), key)
 }
 
 /// Parses a received body (size, UTF-8, JSON and depth checked) and verifies its signature.
@@ -132,7 +136,8 @@ pub fn verify(message: &Value, key: &SecretKey) -> Result<()> {
 /// Returns the parsed message; nothing in it should be trusted unless this returns `Ok`.
 pub fn verify_body(body: &[u8], key: &SecretKey) -> Result<Value> {
     let text = body_text(body)?;
-    let node = Node::parse(text)?;
+    let bump = arena(text.len());
+    let node = Node::parse(text, &bump)?;
     verify_node(&node, key)?;
     Ok(node.to_value())
 }
@@ -141,7 +146,9 @@ pub fn verify_body(body: &[u8], key: &SecretKey) -> Result<Value> {
 /// duplicate keys), without verifying it. Numbers keep their received text, so the result
 /// signs exactly as received.
 pub fn parse_body(body: &[u8]) -> Result<Value> {
-    Ok(Node::parse(body_text(body)?)?.to_value())
+    let text = body_text(body)?;
+    let bump = arena(text.len());
+    Ok(Node::parse(text, &bump)?.to_value())
 }
 
 /// Checks size and UTF-8 of an untrusted body.
@@ -162,11 +169,8 @@ pub(crate) fn body_text(body: &[u8]) -> Result<&str> {
 
 /// Signs a JSON object given as a map.
 pub(crate) fn sign_map(map: &serde_json::Map<String, Value>, key: &SecretKey) -> Result<String> {
-    let entries: Vec<_> = map
-        .iter()
-        .map(|(k, v)| (std::borrow::Cow::Borrowed(k.as_str()), Node::from_value(v)))
-        .collect();
-    sign_entries(&entries, key)
+    let bump = Bump::new();
+    sign_entries(json::from_map(map, &bump), key)
 }
 
 pub(crate) fn sign_entries(entries: &Entries<'_>, key: &SecretKey) -> Result<String> {
@@ -233,8 +237,8 @@ pub(crate) fn verify_node(message: &Node<'_>, key: &SecretKey) -> Result<()> {
 fn locate_signature<'e>(entries: &'e Entries<'_>) -> Result<(&'e str, Skip)> {
     if let Some(sig) = json::get(entries, "signature") {
         return match sig {
-            Node::Str(s) if s.is_empty() => Err(Error::MissingSignature("signature is empty")),
-            Node::Str(s) => Ok((s.as_ref(), Skip::TopSignature)),
+            Node::Str("") => Err(Error::MissingSignature("signature is empty")),
+            Node::Str(s) => Ok((s, Skip::TopSignature)),
             other => Err(Error::malformed(
                 "signature",
                 format!("expected a string, got {}", other.type_name()),
@@ -242,10 +246,8 @@ fn locate_signature<'e>(entries: &'e Entries<'_>) -> Result<(&'e str, Skip)> {
         };
     }
     match json::get(entries, "general").and_then(|g| g.get("signature")) {
-        Some(Node::Str(s)) if s.is_empty() => {
-            Err(Error::MissingSignature("general.signature is empty"))
-        }
-        Some(Node::Str(s)) => Ok((s.as_ref(), Skip::GeneralSignature)),
+        Some(Node::Str("")) => Err(Error::MissingSignature("general.signature is empty")),
+        Some(Node::Str(s)) => Ok((s, Skip::GeneralSignature)),
         Some(other) => Err(Error::malformed(
             "general.signature",
             format!("expected a string, got {}", other.type_name()),
@@ -304,21 +306,38 @@ struct Flat<'a> {
     ties: bool,
 }
 
-/// Buffers shared by the whole flattening: the current path, and a stack of sort keys.
+/// Buffers shared by the whole flattening: the current path, and a stack of children.
 struct Scratch {
     prefix: String,
-    keys: String,
     kids: Vec<Kid>,
 }
 
-/// A child of the object being flattened: its entry, its escaped key, and its sort key
-/// (the escaped key plus `:` for a non-empty container).
+/// A child of the object being flattened: its entry, whether it sorts as `key:` (a non-empty
+/// container), and whether its key has a `:` to double.
 #[derive(Clone, Copy)]
 struct Kid {
     index: u32,
-    start: u32,
-    end: u32,
-    sort_end: u32,
+    container: bool,
+    escape: bool,
+    /// See [`sort_prefix`]; 0 when it cannot decide.
+    prefix: u64,
+}
+
+/// The first eight bytes of a key as it sorts (`key`, or `key:` for a container), big-endian,
+/// zero-padded. When two keys' prefixes differ and hold no digit, comparing them as integers
+/// orders the keys exactly as `strnatcmp` does (plain bytes, a prefix first). 0 means "ask
+/// `strnatcmp`": a digit or a byte below 0x02 in the first eight bytes.
+fn sort_prefix(key: &[u8], colon: bool) -> u64 {
+    let mut p = [0u8; 8];
+    let n = key.len().min(8);
+    p[..n].copy_from_slice(&key[..n]);
+    if colon && n < 8 {
+        p[n] = b':';
+    }
+    if p.iter().any(|&c| c.is_ascii_digit() || c == 1) || (p[0] == 0) || key[..n].contains(&0) {
+        return 0;
+    }
+    u64::from_be_bytes(p)
 }
 
 #[derive(Clone, Copy)]
@@ -393,7 +412,6 @@ impl<'a> Sink<'a> for Flat<'a> {
 fn walk<'a>(entries: &'a Entries<'a>, skip: Skip, sink: &mut impl Sink<'a>) -> Result<()> {
     let mut scratch = Scratch {
         prefix: String::with_capacity(64),
-        keys: String::with_capacity(256),
         kids: Vec::with_capacity(32),
     };
     let ctx = Ctx {
@@ -414,46 +432,47 @@ fn walk_object<'a>(
     if ctx.depth > MAX_DEPTH {
         return Err(Error::NestingTooDeep(MAX_DEPTH));
     }
-    // This object's children go on top of the shared stacks, and come off at the end.
-    let keys_base = s.keys.len();
+    // This object's children go on top of the shared stack, and come off at the end.
     let kids_base = s.kids.len();
     let mut colon = false;
     for (i, (key, value)) in entries.iter().enumerate() {
-        if key == "frame_mode" || (ctx.skip_signature_here && key == "signature") {
+        if *key == "frame_mode" || (ctx.skip_signature_here && *key == "signature") {
             continue;
         }
-        let start = s.keys.len() as u32;
-        colon |= push_key(&mut s.keys, key);
-        let end = s.keys.len() as u32;
+        let escape = key.bytes().any(|b| b == b':');
+        colon |= escape;
         let container = match value {
             Node::Obj(e) => !e.is_empty(),
             Node::Arr(a) => !a.is_empty(),
             _ => false,
         };
-        if container {
-            s.keys.push(':');
-        }
         s.kids.push(Kid {
             index: i as u32,
-            start,
-            end,
-            sort_end: s.keys.len() as u32,
+            container,
+            escape,
+            prefix: sort_prefix(key.as_bytes(), container),
         });
     }
     let top = ctx.depth == 1;
     let mut ties = false;
-    {
-        let keys = s.keys.as_bytes();
-        s.kids[kids_base..].sort_by(|a, b| {
-            let ka = &keys[a.start as usize..a.sort_end as usize];
-            let kb = &keys[b.start as usize..b.sort_end as usize];
-            let ord = nat_cmp(ka, kb, top);
-            if ord == Ordering::Equal && ka != kb {
-                ties = true;
-            }
-            ord.then_with(|| ka.cmp(kb))
-        });
-    }
+    s.kids[kids_base..].sort_by(|a, b| {
+        if a.prefix != b.prefix && a.prefix != 0 && b.prefix != 0 {
+            return a.prefix.cmp(&b.prefix);
+        }
+        let ka = Key {
+            bytes: entries[a.index as usize].0.as_bytes(),
+            colon: a.container,
+        };
+        let kb = Key {
+            bytes: entries[b.index as usize].0.as_bytes(),
+            colon: b.container,
+        };
+        let ord = nat_cmp_keys(ka, kb, top);
+        if ord == Ordering::Equal {
+            ties = true; // distinct keys (objects have no duplicates) that compare equal
+        }
+        ord.then_with(|| (ka.bytes, ka.colon).cmp(&(kb.bytes, kb.colon)))
+    });
     // A key with `:` can compare against a sibling's child path (`n::a` vs `n:a`): only a
     // full sort of the paths orders that right.
     if ties || (colon && s.kids.len() - kids_base > 1) {
@@ -466,22 +485,23 @@ fn walk_object<'a>(
         if base > 0 {
             s.prefix.push(':');
         }
-        let (start, end) = (kid.start as usize, kid.end as usize);
-        let Scratch { prefix, keys, .. } = s;
-        prefix.push_str(&keys[start..end]);
+        if kid.escape {
+            s.prefix.push_str(&key.replace(':', "::"));
+        } else {
+            s.prefix.push_str(key);
+        }
         let child = Ctx {
             depth: ctx.depth,
             skip_signature_here: ctx.depth == 1
                 && ctx.skip == Skip::GeneralSignature
-                && key == "general",
-            nested: ctx.nested || key == "signature",
+                && *key == "general",
+            nested: ctx.nested || *key == "signature",
             skip: ctx.skip,
         };
         walk_value(value, s, child, sink)?;
         s.prefix.truncate(base);
     }
     s.kids.truncate(kids_base);
-    s.keys.truncate(keys_base);
     Ok(())
 }
 
@@ -517,7 +537,7 @@ fn walk_value<'a>(
             }
             return Ok(());
         }
-        Node::Str(s) => s.as_ref(),
+        Node::Str(s) => s,
         Node::Bool(true) => "1",
         Node::Bool(false) => "0",
         Node::Null => "",
@@ -590,17 +610,6 @@ impl<'a> Flat<'a> {
     }
 }
 
-/// Appends a key with `:` doubled (SPEC §2 rule 2); true when it had one.
-fn push_key(out: &mut String, key: &str) -> bool {
-    if key.bytes().any(|b| b == b':') {
-        out.push_str(&key.replace(':', "::"));
-        true
-    } else {
-        out.push_str(key);
-        false
-    }
-}
-
 /// Compares two paths like PHP's `strnatcmp` (case-sensitive), the platform's reference sort.
 ///
 /// Digit runs compare by value (`item2` < `item10`); a run starting with `0` compares digit by
@@ -614,29 +623,66 @@ fn push_key(out: &mut String, key: &str) -> bool {
 /// assert_eq!(natural_cmp("B", "a"), Less);
 /// ```
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    nat_cmp(a.as_bytes(), b.as_bytes(), true)
+    nat_cmp_keys(
+        Key {
+            bytes: a.as_bytes(),
+            colon: false,
+        },
+        Key {
+            bytes: b.as_bytes(),
+            colon: false,
+        },
+        true,
+    )
+}
+
+/// A string to compare, optionally followed by a virtual `:` (how a container's key sorts
+/// among its siblings' paths), so keys are compared without being copied.
+#[derive(Clone, Copy)]
+struct Key<'k> {
+    bytes: &'k [u8],
+    colon: bool,
+}
+
+impl Key<'_> {
+    fn len(self) -> usize {
+        self.bytes.len() + usize::from(self.colon)
+    }
+
+    fn at(self, i: usize) -> u8 {
+        match self.bytes.get(i) {
+            Some(&b) => b,
+            None => b':',
+        }
+    }
+
+    fn digit_at(self, i: usize) -> bool {
+        i < self.len() && self.at(i).is_ascii_digit()
+    }
 }
 
 /// `strnatcmp`; `at_start` applies PHP's skipping of leading zeros at the start of the string
 /// (false for keys below the top level, which are not at the start of the path).
-fn nat_cmp(a: &[u8], b: &[u8], at_start: bool) -> Ordering {
-    if a.is_empty() || b.is_empty() {
-        return a.len().cmp(&b.len());
+fn nat_cmp_keys(a: Key<'_>, b: Key<'_>, at_start: bool) -> Ordering {
+    let (alen, blen) = (a.len(), b.len());
+    if alen == 0 || blen == 0 {
+        return alen.cmp(&blen);
     }
     // Most keys part at their first byte: two different non-digits decide at once.
-    if a[0] != b[0] && !a[0].is_ascii_digit() && !b[0].is_ascii_digit() {
-        return a[0].cmp(&b[0]);
+    let (a0, b0) = (a.at(0), b.at(0));
+    if a0 != b0 && !a0.is_ascii_digit() && !b0.is_ascii_digit() {
+        return a0.cmp(&b0);
     }
     let (mut i, mut j) = (0usize, 0usize);
     // PHP skips leading zeros at the very start of each string (when a digit follows).
-    while at_start && i + 1 < a.len() && a[i] == b'0' && a[i + 1].is_ascii_digit() {
+    while at_start && i + 1 < alen && a.at(i) == b'0' && a.at(i + 1).is_ascii_digit() {
         i += 1;
     }
-    while at_start && j + 1 < b.len() && b[j] == b'0' && b[j + 1].is_ascii_digit() {
+    while at_start && j + 1 < blen && b.at(j) == b'0' && b.at(j + 1).is_ascii_digit() {
         j += 1;
     }
     loop {
-        let (mut ca, mut cb) = (a[i], b[j]);
+        let (mut ca, mut cb) = (a.at(i), b.at(j));
         if ca.is_ascii_digit() && cb.is_ascii_digit() {
             let result = if ca == b'0' || cb == b'0' {
                 compare_left(a, &mut i, b, &mut j)
@@ -646,13 +692,13 @@ fn nat_cmp(a: &[u8], b: &[u8], at_start: bool) -> Ordering {
             if result != Ordering::Equal {
                 return result;
             }
-            match (i == a.len(), j == b.len()) {
+            match (i == alen, j == blen) {
                 (true, true) => return Ordering::Equal,
                 (true, false) => return Ordering::Less,
                 (false, true) => return Ordering::Greater,
                 (false, false) => {
-                    ca = a[i];
-                    cb = b[j];
+                    ca = a.at(i);
+                    cb = b.at(j);
                 }
             }
         }
@@ -662,7 +708,7 @@ fn nat_cmp(a: &[u8], b: &[u8], at_start: bool) -> Ordering {
         }
         i += 1;
         j += 1;
-        match (i >= a.len(), j >= b.len()) {
+        match (i >= alen, j >= blen) {
             (true, true) => return Ordering::Equal,
             (true, false) => return Ordering::Less,
             (false, true) => return Ordering::Greater,
@@ -671,21 +717,17 @@ fn nat_cmp(a: &[u8], b: &[u8], at_start: bool) -> Ordering {
     }
 }
 
-fn digit_at(s: &[u8], k: usize) -> bool {
-    k < s.len() && s[k].is_ascii_digit()
-}
-
 /// Digit runs without leading zeros: the longest run wins, else the first difference.
-fn compare_right(a: &[u8], i: &mut usize, b: &[u8], j: &mut usize) -> Ordering {
+fn compare_right(a: Key<'_>, i: &mut usize, b: Key<'_>, j: &mut usize) -> Ordering {
     let mut bias = Ordering::Equal;
     loop {
-        match (digit_at(a, *i), digit_at(b, *j)) {
+        match (a.digit_at(*i), b.digit_at(*j)) {
             (false, false) => return bias,
             (false, true) => return Ordering::Less,
             (true, false) => return Ordering::Greater,
             (true, true) => {
                 if bias == Ordering::Equal {
-                    bias = a[*i].cmp(&b[*j]);
+                    bias = a.at(*i).cmp(&b.at(*j));
                 }
             }
         }
@@ -695,13 +737,13 @@ fn compare_right(a: &[u8], i: &mut usize, b: &[u8], j: &mut usize) -> Ordering {
 }
 
 /// Digit runs with a leading zero: compared left-aligned, the first difference wins.
-fn compare_left(a: &[u8], i: &mut usize, b: &[u8], j: &mut usize) -> Ordering {
+fn compare_left(a: Key<'_>, i: &mut usize, b: Key<'_>, j: &mut usize) -> Ordering {
     loop {
-        match (digit_at(a, *i), digit_at(b, *j)) {
+        match (a.digit_at(*i), b.digit_at(*j)) {
             (false, false) => return Ordering::Equal,
             (false, true) => return Ordering::Less,
             (true, false) => return Ordering::Greater,
-            (true, true) => match a[*i].cmp(&b[*j]) {
+            (true, true) => match a.at(*i).cmp(&b.at(*j)) {
                 Ordering::Equal => {}
                 other => return other,
             },

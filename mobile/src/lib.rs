@@ -720,20 +720,7 @@ impl Sandbox {
 
     /// Ends an accepted sale ("success", "decline", "redirect_then_success", ...): the callbacks.
     pub fn complete_sale(&self, payment_id: String, scenario: String) -> Result<Vec<Vec<u8>>> {
-        use wp::sandbox::SaleScenario as S;
-        let s = match scenario.as_str() {
-            "success" => S::Success,
-            "decline" => S::Decline,
-            "redirect_then_success" => S::RedirectThenSuccess,
-            "redirect_then_decline" => S::RedirectThenDecline,
-            "processing_then_success" => S::ProcessingThenSuccess,
-            other => {
-                return Err(wp::Error::InvalidArgument(format!(
-                    "scenario: unknown sale scenario {other:?}"
-                ))
-                .into())
-            }
-        };
+        let s: wp::sandbox::SaleScenario = scenario.parse()?;
         Ok(self
             .inner
             .lock()
