@@ -55,13 +55,13 @@ fn main() -> Result<(), wallet_partner::Error> {
             .as_ref()
             .expect("sandbox callbacks carry an operation");
         println!(
-            "   callback: payment {} is \"{}\" (operation {} {} \"{}\", code {:?})",
+            "   callback: payment {} is \"{}\" (operation {} {} \"{}\"{})",
             callback.payment_id(),
             callback.payment.status,
             op.id,
             op.r#type,
             op.status,
-            op.code.as_deref().unwrap_or("")
+            op.code.as_deref().map(|c| format!(", code {c}")).unwrap_or_default()
         );
         let step = payment.apply(&project, &callback, now)?;
         show_step(&step, &payment);
@@ -79,10 +79,10 @@ fn main() -> Result<(), wallet_partner::Error> {
         now += 3_000;
         let callback = project.verify_callback(body)?;
         println!(
-            "   callback: payment {} is \"{}\", remaining {:?}",
+            "   callback: payment {} is \"{}\", {} paise left on it",
             callback.payment_id(),
             callback.payment.status,
-            callback.payment.sum.as_ref().map(|s| s.amount)
+            callback.payment.sum.as_ref().map_or(0, |s| s.amount)
         );
         let step = payment.apply(&project, &callback, now)?;
         show_step(&step, &payment);
