@@ -61,7 +61,10 @@ fn main() -> Result<(), wallet_partner::Error> {
             op.id,
             op.r#type,
             op.status,
-            op.code.as_deref().map(|c| format!(", code {c}")).unwrap_or_default()
+            op.code
+                .as_deref()
+                .map(|c| format!(", code {c}"))
+                .unwrap_or_default()
         );
         let step = payment.apply(&project, &callback, now)?;
         show_step(&step, &payment);
