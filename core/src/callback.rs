@@ -136,7 +136,7 @@ impl Project {
         let text = signature::body_text(body)?;
         let bump = crate::json::arena(text.len());
         let node = Node::parse(text, &bump)?;
-        signature::verify_node(&node, self.signing_key()?)?;
+        signature::verify_node(&node, self.signing_key()?, &bump, text.len())?;
         let data = decode_callback(&Obj::of(&node, "callback")?)?;
         check_project(self, data.project_id)?;
         Ok(Verified::new(data, text))

@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 
+use bumpalo::collections::Vec as BumpVec;
 use bumpalo::Bump;
 use serde_json::{Map, Number, Value};
 
@@ -31,9 +32,47 @@ pub(crate) enum Node<'a> {
 /// Object entries, in document order.
 pub(crate) type Entries<'a> = [(&'a str, Node<'a>)];
 
-/// A fresh arena sized for a message of `len` bytes.
-pub(crate) fn arena(len: usize) -> Bump {
-    Bump::with_capacity(len.saturating_mul(3).clamp(1024, 1 << 20))
+/// An arena for one message, borrowed from this thread's pool and returned (emptied) on drop.
+///
+/// Verifying a callback then costs no large allocation: the tree, the parser's stacks and the
+/// signature walk's buffers live in memory the thread already has. At most one arena of up to
+/// [`POOL_KEEP_BYTES`] is kept per thread; a bigger one (a huge message) is freed instead.
+pub(crate) struct Arena(Option<Bump>);
+
+/// The largest arena a thread keeps for reuse.
+const POOL_KEEP_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    static POOL: std::cell::Cell<Option<Bump>> = const { std::cell::Cell::new(None) };
+}
+
+/// An empty arena for a message of `len` bytes (from this thread's pool when it has one).
+pub(crate) fn arena(len: usize) -> Arena {
+    let want = len.saturating_mul(3).saturating_add(4096).min(1 << 20);
+    let pooled = POOL.try_with(|p| p.take()).ok().flatten();
+    Arena(Some(match pooled {
+        Some(bump) if bump.chunk_capacity() >= want => bump,
+        _ => Bump::with_capacity(want),
+    }))
+}
+
+impl std::ops::Deref for Arena {
+    type Target = Bump;
+    fn deref(&self) -> &Bump {
+        self.0.as_ref().expect("an arena is present until dropped")
+    }
+}
+
+impl Drop for Arena {
+    fn drop(&mut self) {
+        if let Some(mut bump) = self.0.take() {
+            bump.reset();
+            if bump.allocated_bytes() <= POOL_KEEP_BYTES {
+                // A thread being torn down has no pool: the arena is simply freed.
+                let _ = POOL.try_with(|p| p.set(Some(bump)));
+            }
+        }
+    }
 }
 
 impl<'a> Node<'a> {
@@ -44,8 +83,8 @@ impl<'a> Node<'a> {
             b: text.as_bytes(),
             i: 0,
             bump,
-            items: Vec::with_capacity(16),
-            entries: Vec::with_capacity(32),
+            items: BumpVec::with_capacity_in(16, bump),
+            entries: BumpVec::with_capacity_in(32, bump),
         };
         p.ws();
         let v = p.value(1)?;
@@ -171,9 +210,9 @@ struct Parser<'a> {
     i: usize,
     bump: &'a Bump,
     /// Children of the arrays being parsed, as a stack (each array takes its top run).
-    items: Vec<Node<'a>>,
+    items: BumpVec<'a, Node<'a>>,
     /// Entries of the objects being parsed, as a stack.
-    entries: Vec<(&'a str, Node<'a>)>,
+    entries: BumpVec<'a, (&'a str, Node<'a>)>,
 }
 
 impl<'a> Parser<'a> {

@@ -184,7 +184,7 @@ impl Project {
                 GateResponse::Accepted { .. } => Err(Error::malformed("status", "unexpected")),
             };
         }
-        signature::verify_node(&node, self.signing_key()?)?;
+        signature::verify_node(&node, self.signing_key()?, &bump, text.len())?;
         let data = decode_status(&root)?;
         check_project(self, data.project_id)?;
         Ok(StatusAnswer::Found(Box::new(Verified::new(data, text))))

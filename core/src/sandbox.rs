@@ -201,7 +201,7 @@ impl Sandbox {
             Ok(n @ Node::Obj(_)) => n,
             _ => return Sandbox::error(422, "2003", "Invalid JSON"),
         };
-        match signature::verify_node(&node, &self.key) {
+        match signature::verify_node(&node, &self.key, &bump, text.len()) {
             Ok(()) => {}
             Err(Error::MissingSignature(_)) => {
                 return Sandbox::error(400, "3262", "Empty signature")

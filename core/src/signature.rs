@@ -22,6 +22,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::json::{self, arena, Entries, Node};
+use bumpalo::collections::{String as BumpString, Vec as BumpVec};
 use bumpalo::Bump;
 
 type HmacSha512 = Hmac<Sha512>;
@@ -86,15 +87,15 @@ impl fmt::Display for SecretKey {
 pub fn canonical_string(params: &Value) -> Result<String> {
     let bump = Bump::new();
     let node = Node::from_value(params, &bump);
-    canonical_text(as_entries(&node)?, Skip::Nothing)
+    canonical_text(as_entries(&node)?, Skip::Nothing, &bump)
 }
 
 /// The canonical text, in natural order.
-fn canonical_text(entries: &Entries<'_>, skip: Skip) -> Result<String> {
-    if let Some(t) = Text::of(entries, skip)? {
-        return Ok(t.text);
+fn canonical_text(entries: &Entries<'_>, skip: Skip, bump: &Bump) -> Result<String> {
+    if let Some(t) = Text::of(entries, skip, entries.len() * 96, bump)? {
+        return Ok(t.text.as_str().to_owned());
     }
-    let flat = Flat::new(entries, skip)?;
+    let flat = Flat::new(entries, skip, bump)?;
     let order = flat.natural_order(true);
     let mut out = String::with_capacity(flat.text_len(&order));
     flat.write(&order, |piece| out.push_str(piece));
@@ -105,7 +106,7 @@ fn canonical_text(entries: &Entries<'_>, skip: Skip) -> Result<String> {
 pub fn sign(params: &Value, key: &SecretKey) -> Result<String> {
     let bump = Bump::new();
     let node = Node::from_value(params, &bump);
-    sign_entries(as_entries(&node)?, key)
+    sign_entries(as_entries(&node)?, key, &bump)
 }
 
 /// Signs a ready canonical string (SPEC §2.2: the backend half of mobile signing).
@@ -128,7 +129,7 @@ pub fn sign_string(canonical: &str, key: &SecretKey) -> String {
 /// constant time.
 pub fn verify(message: &Value, key: &SecretKey) -> Result<()> {
     let bump = Bump::new();
-    verify_node(&Node::from_value(message, &bump), key)
+    verify_node(&Node::from_value(message, &bump), key, &bump, 0)
 }
 
 /// Parses a received body (size, UTF-8, JSON and depth checked) and verifies its signature.
@@ -138,7 +139,7 @@ pub fn verify_body(body: &[u8], key: &SecretKey) -> Result<Value> {
     let text = body_text(body)?;
     let bump = arena(text.len());
     let node = Node::parse(text, &bump)?;
-    verify_node(&node, key)?;
+    verify_node(&node, key, &bump, text.len())?;
     Ok(node.to_value())
 }
 
@@ -170,15 +171,26 @@ pub(crate) fn body_text(body: &[u8]) -> Result<&str> {
 /// Signs a JSON object given as a map.
 pub(crate) fn sign_map(map: &serde_json::Map<String, Value>, key: &SecretKey) -> Result<String> {
     let bump = Bump::new();
-    sign_entries(json::from_map(map, &bump), key)
+    sign_entries(json::from_map(map, &bump), key, &bump)
 }
 
-pub(crate) fn sign_entries(entries: &Entries<'_>, key: &SecretKey) -> Result<String> {
-    Ok(sign_string(&canonical_text(entries, Skip::Nothing)?, key))
+pub(crate) fn sign_entries(entries: &Entries<'_>, key: &SecretKey, bump: &Bump) -> Result<String> {
+    Ok(sign_string(
+        &canonical_text(entries, Skip::Nothing, bump)?,
+        key,
+    ))
 }
 
 /// Verifies a parsed message; a non-object is malformed.
-pub(crate) fn verify_node(message: &Node<'_>, key: &SecretKey) -> Result<()> {
+///
+/// `bump` holds the walk's scratch buffers; `size_hint` is the body's length (0 if unknown),
+/// which sizes the canonical text so it is written without regrowing.
+pub(crate) fn verify_node(
+    message: &Node<'_>,
+    key: &SecretKey,
+    bump: &Bump,
+    size_hint: usize,
+) -> Result<()> {
     let Node::Obj(entries) = message else {
         return Err(Error::malformed(
             "message",
@@ -187,22 +199,22 @@ pub(crate) fn verify_node(message: &Node<'_>, key: &SecretKey) -> Result<()> {
     };
     let (given, skip) = locate_signature(entries)?;
     // A signature that is not valid base64 of 64 bytes can never match: it is invalid, not malformed.
-    let given = B64
-        .decode(given.as_bytes())
-        .map_err(|_| Error::InvalidSignature)?;
-    if given.len() != 64 {
-        return Err(Error::InvalidSignature);
-    }
+    let mut decoded = [0u8; 72];
+    let given = match B64.decode_slice(given.as_bytes(), &mut decoded) {
+        Ok(64) => &decoded[..64],
+        _ => return Err(Error::InvalidSignature),
+    };
     // (a) as documented: natural order, nested `signature` keys kept. Usually the only check.
-    let fast = Text::of(entries, skip)?;
+    let capacity = (size_hint + size_hint / 2).max(entries.len() * 96);
+    let fast = Text::of(entries, skip, capacity, bump)?;
     if let Some(t) = &fast {
         let mut mac = key.mac();
         mac.update(t.text.as_bytes());
-        if mac.verify_slice(&given).is_ok() {
+        if mac.verify_slice(given).is_ok() {
             return Ok(());
         }
     }
-    let flat = Flat::new(entries, skip)?;
+    let flat = Flat::new(entries, skip, bump)?;
     // One buffer, one HMAC update: many small updates cost more than the hashing.
     let mut text = String::new();
     let mut matches = |order: &[u32]| {
@@ -211,7 +223,7 @@ pub(crate) fn verify_node(message: &Node<'_>, key: &SecretKey) -> Result<()> {
         flat.write(order, |piece| text.push_str(piece));
         let mut mac = key.mac();
         mac.update(text.as_bytes());
-        mac.verify_slice(&given).is_ok()
+        mac.verify_slice(given).is_ok()
     };
     let natural = flat.natural_order(true);
     if fast.is_none() && matches(&natural) {
@@ -307,9 +319,9 @@ struct Flat<'a> {
 }
 
 /// Buffers shared by the whole flattening: the current path, and a stack of children.
-struct Scratch {
-    prefix: String,
-    kids: Vec<Kid>,
+struct Scratch<'b> {
+    prefix: BumpString<'b>,
+    kids: BumpVec<'b, Kid>,
 }
 
 /// A child of the object being flattened: its entry, whether it sorts as `key:` (a non-empty
@@ -327,17 +339,49 @@ struct Kid {
 /// zero-padded. When two keys' prefixes differ and hold no digit, comparing them as integers
 /// orders the keys exactly as `strnatcmp` does (plain bytes, a prefix first). 0 means "ask
 /// `strnatcmp`": a digit or a byte below 0x02 in the first eight bytes.
-fn sort_prefix(key: &[u8], colon: bool) -> u64 {
-    let mut p = [0u8; 8];
+fn sort_prefix(key: &[u8], colon: bool) -> (u64, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Some byte of `w` is below `n` (n <= 0x80); exact as a yes/no answer.
+    let has_below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGHS != 0;
     let n = key.len().min(8);
-    p[..n].copy_from_slice(&key[..n]);
-    if colon && n < 8 {
-        p[n] = b':';
-    }
-    if p.iter().any(|&c| c.is_ascii_digit() || c == 1) || (p[0] == 0) || key[..n].contains(&0) {
-        return 0;
-    }
-    u64::from_be_bytes(p)
+    // The first eight bytes, little-endian, zero-padded; short keys by overlapping loads.
+    let w = match key.len() {
+        0 => 0,
+        1..=3 => {
+            u64::from(key[0])
+                | u64::from(key[n / 2]) << (n / 2 * 8)
+                | u64::from(key[n - 1]) << ((n - 1) * 8)
+        }
+        4..=7 => {
+            let lo = u32::from_le_bytes([key[0], key[1], key[2], key[3]]);
+            let hi = u32::from_le_bytes([key[n - 4], key[n - 3], key[n - 2], key[n - 1]]);
+            u64::from(lo) | u64::from(hi) << ((n - 4) * 8)
+        }
+        _ => u64::from_le_bytes([
+            key[0], key[1], key[2], key[3], key[4], key[5], key[6], key[7],
+        ]),
+    };
+    let escape = if key.len() <= 8 {
+        // The padding is zero, never ':'.
+        has_below(w ^ (ONES * u64::from(b':')), 1)
+    } else {
+        key.contains(&b':')
+    };
+    let w = if colon && n < 8 {
+        w | u64::from(b':') << (n * 8)
+    } else {
+        w
+    };
+    // Undecided: a digit anywhere, a 0x01, or a NUL inside the key (the padding is marked 0x80
+    // for this test only), or an empty key with no colon.
+    let pad = if n == 8 { 0 } else { HIGHS << (n * 8) };
+    let checked = w | pad;
+    let undecided = w == 0
+        || has_below(checked ^ (ONES * u64::from(b'0')), 10)
+        || has_below(checked ^ ONES, 1)
+        || has_below(checked, 1);
+    (if undecided { 0 } else { w.swap_bytes() }, escape)
 }
 
 #[derive(Clone, Copy)]
@@ -356,27 +400,33 @@ trait Sink<'a> {
 }
 
 /// The canonical text itself, written as the walk goes (the common, fast case).
-#[derive(Default)]
-struct Text {
-    text: String,
+struct Text<'b> {
+    text: BumpString<'b>,
     started: bool,
     nested_signature: bool,
     ties: bool,
 }
 
-impl Text {
+impl<'b> Text<'b> {
     /// The canonical text of an object, when no full sort is needed (else `None`).
-    fn of<'a>(entries: &'a Entries<'a>, skip: Skip) -> Result<Option<Text>> {
+    fn of<'a>(
+        entries: &'a Entries<'a>,
+        skip: Skip,
+        capacity: usize,
+        bump: &'b Bump,
+    ) -> Result<Option<Text<'b>>> {
         let mut t = Text {
-            text: String::with_capacity(entries.len() * 96),
-            ..Text::default()
+            text: BumpString::with_capacity_in(capacity, bump),
+            started: false,
+            nested_signature: false,
+            ties: false,
         };
-        walk(entries, skip, &mut t)?;
+        walk(entries, skip, &mut t, bump)?;
         Ok(if t.ties { None } else { Some(t) })
     }
 }
 
-impl<'a> Sink<'a> for Text {
+impl<'a> Sink<'a> for Text<'_> {
     fn line(&mut self, path: &str, value: &'a str, nested_signature: bool) {
         if self.started {
             self.text.push(';');
@@ -409,10 +459,15 @@ impl<'a> Sink<'a> for Flat<'a> {
 }
 
 /// Walks an object depth-first, children sorted, and hands every scalar to the sink.
-fn walk<'a>(entries: &'a Entries<'a>, skip: Skip, sink: &mut impl Sink<'a>) -> Result<()> {
+fn walk<'a>(
+    entries: &'a Entries<'a>,
+    skip: Skip,
+    sink: &mut impl Sink<'a>,
+    bump: &Bump,
+) -> Result<()> {
     let mut scratch = Scratch {
-        prefix: String::with_capacity(64),
-        kids: Vec::with_capacity(32),
+        prefix: BumpString::with_capacity_in(128, bump),
+        kids: BumpVec::with_capacity_in(32, bump),
     };
     let ctx = Ctx {
         depth: 1,
@@ -425,7 +480,7 @@ fn walk<'a>(entries: &'a Entries<'a>, skip: Skip, sink: &mut impl Sink<'a>) -> R
 
 fn walk_object<'a>(
     entries: &'a Entries<'a>,
-    s: &mut Scratch,
+    s: &mut Scratch<'_>,
     ctx: Ctx,
     sink: &mut impl Sink<'a>,
 ) -> Result<()> {
@@ -439,18 +494,18 @@ fn walk_object<'a>(
         if *key == "frame_mode" || (ctx.skip_signature_here && *key == "signature") {
             continue;
         }
-        let escape = key.bytes().any(|b| b == b':');
-        colon |= escape;
         let container = match value {
             Node::Obj(e) => !e.is_empty(),
             Node::Arr(a) => !a.is_empty(),
             _ => false,
         };
+        let (prefix, escape) = sort_prefix(key.as_bytes(), container);
+        colon |= escape;
         s.kids.push(Kid {
             index: i as u32,
             container,
             escape,
-            prefix: sort_prefix(key.as_bytes(), container),
+            prefix,
         });
     }
     let top = ctx.depth == 1;
@@ -507,7 +562,7 @@ fn walk_object<'a>(
 
 fn walk_value<'a>(
     value: &'a Node<'a>,
-    s: &mut Scratch,
+    s: &mut Scratch<'_>,
     ctx: Ctx,
     sink: &mut impl Sink<'a>,
 ) -> Result<()> {
@@ -548,13 +603,13 @@ fn walk_value<'a>(
 }
 
 impl<'a> Flat<'a> {
-    fn new(entries: &'a Entries<'a>, skip: Skip) -> Result<Flat<'a>> {
+    fn new(entries: &'a Entries<'a>, skip: Skip, bump: &Bump) -> Result<Flat<'a>> {
         let mut flat = Flat {
             paths: String::with_capacity(entries.len() * 64),
             lines: Vec::with_capacity(entries.len() * 6),
             ties: false,
         };
-        walk(entries, skip, &mut flat)?;
+        walk(entries, skip, &mut flat, bump)?;
         Ok(flat)
     }
 
@@ -757,6 +812,67 @@ fn compare_left(a: Key<'_>, i: &mut usize, b: Key<'_>, j: &mut usize) -> Orderin
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The plain definition `sort_prefix` must agree with.
+    fn sort_prefix_reference(key: &[u8], colon: bool) -> (u64, bool) {
+        let mut p = [0u8; 8];
+        let n = key.len().min(8);
+        p[..n].copy_from_slice(&key[..n]);
+        if colon && n < 8 {
+            p[n] = b':';
+        }
+        let undecided =
+            p.iter().any(|&c| c.is_ascii_digit() || c == 1) || p[0] == 0 || key[..n].contains(&0);
+        let prefix = if undecided { 0 } else { u64::from_be_bytes(p) };
+        (prefix, key.contains(&b':'))
+    }
+
+    #[test]
+    fn sort_prefix_matches_its_definition() {
+        let alphabet = [
+            b'a', b'Z', b'0', b'9', b':', b'_', 0, 1, 2, 0x2f, 0x3a, 0x80, 0xff,
+        ];
+        let mut keys: Vec<Vec<u8>> = vec![Vec::new()];
+        // Every key up to 3 bytes over the alphabet, then longer keys built from them.
+        for _ in 0..3 {
+            let mut next = Vec::new();
+            for k in keys
+                .iter()
+                .filter(|k| k.len() == keys.last().map_or(0, |l| l.len()))
+            {
+                for &c in &alphabet {
+                    let mut k = k.clone();
+                    k.push(c);
+                    next.push(k);
+                }
+            }
+            keys.extend(next);
+        }
+        let short = keys.clone();
+        for (i, k) in short.iter().enumerate() {
+            for pad in ["abcde", "abcdefgh", "xy:zzzzzzz", "1"] {
+                let mut long = pad.as_bytes().to_vec();
+                long.extend_from_slice(k);
+                keys.push(long);
+                let mut long = k.clone();
+                long.extend_from_slice(pad.as_bytes());
+                keys.push(long);
+            }
+            if i % 7 == 0 {
+                keys.push(k.repeat(4));
+            }
+        }
+        assert!(keys.len() > 20_000);
+        for key in &keys {
+            for colon in [false, true] {
+                assert_eq!(
+                    sort_prefix(key, colon),
+                    sort_prefix_reference(key, colon),
+                    "{key:?} colon={colon}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn natural_order_matches_strnatcmp_examples() {
