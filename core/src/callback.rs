@@ -1,5 +1,6 @@
 //! Callbacks (SPEC §6): verified first, then decoded into a typed view that keeps the raw JSON.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Project;
@@ -17,41 +18,41 @@ pub struct Money {
     /// Minor units.
     pub amount: u64,
     /// ISO 4217 code as received.
-    pub currency: String,
+    pub currency: CompactString,
 }
 
 /// The `payment` object of a callback or status response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentInfo {
     /// The merchant's payment id.
-    pub id: String,
+    pub id: CompactString,
     /// `payment.type` (e.g. `purchase`).
-    pub r#type: Option<String>,
+    pub r#type: Option<CompactString>,
     /// The payment status.
     pub status: Status,
     /// `payment.date`.
-    pub date: Option<String>,
+    pub date: Option<CompactString>,
     /// `payment.method` (e.g. `wallet-partner`).
-    pub method: Option<String>,
+    pub method: Option<CompactString>,
     /// What the payment holds now (0 after a full refund).
     pub sum: Option<Money>,
     /// `payment.description`.
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
     /// `payment.merchant_refund_id`.
-    pub merchant_refund_id: Option<String>,
+    pub merchant_refund_id: Option<CompactString>,
 }
 
 /// The partner's view of an operation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provider {
     /// Provider id.
-    pub id: Option<String>,
+    pub id: Option<CompactString>,
     /// The provider's payment id.
-    pub payment_id: Option<String>,
+    pub payment_id: Option<CompactString>,
     /// Authorisation code.
-    pub auth_code: Option<String>,
+    pub auth_code: Option<CompactString>,
     /// Provider date.
-    pub date: Option<String>,
+    pub date: Option<CompactString>,
 }
 
 /// One operation (a sale or a refund) of a payment.
@@ -64,19 +65,19 @@ pub struct Operation {
     /// The operation status.
     pub status: Status,
     /// `operation.date`.
-    pub date: Option<String>,
+    pub date: Option<CompactString>,
     /// `operation.created_date`.
-    pub created_date: Option<String>,
+    pub created_date: Option<CompactString>,
     /// `operation.request_id`.
-    pub request_id: Option<String>,
+    pub request_id: Option<CompactString>,
     /// The operation's own amount (INR): what was paid or refunded.
     pub sum_initial: Option<Money>,
     /// The amount converted for settlement (may be another currency; never compared).
     pub sum_converted: Option<Money>,
     /// Result code, `"0"` for success.
-    pub code: Option<String>,
+    pub code: Option<CompactString>,
     /// Result message.
-    pub message: Option<String>,
+    pub message: Option<CompactString>,
     /// The partner's data.
     pub provider: Option<Provider>,
 }
@@ -85,13 +86,13 @@ pub struct Operation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorEntry {
     /// Error code.
-    pub code: Option<String>,
+    pub code: Option<CompactString>,
     /// Error message.
-    pub message: Option<String>,
+    pub message: Option<CompactString>,
     /// The field concerned.
-    pub field: Option<String>,
+    pub field: Option<CompactString>,
     /// Description (any JSON is kept as text).
-    pub description: Option<String>,
+    pub description: Option<CompactString>,
 }
 
 /// The typed content of a callback.
@@ -102,7 +103,7 @@ pub struct CallbackData {
     /// The payment.
     pub payment: PaymentInfo,
     /// `customer.id`.
-    pub customer_id: Option<String>,
+    pub customer_id: Option<CompactString>,
     /// The operation that triggered the callback.
     pub operation: Option<Operation>,
     /// Where to send the customer, when the status is `awaiting redirect result`.
@@ -200,10 +201,10 @@ pub(crate) fn decode_payment(p: &Obj<'_>) -> Result<PaymentInfo> {
         id: p
             .id("id")?
             .ok_or_else(|| Error::malformed(p.path_of("id"), "required"))?,
-        r#type: p.str("type")?.map(str::to_owned),
+        r#type: p.str("type")?.map(CompactString::from),
         status: Status::parse(p.str_req("status")?),
-        date: p.str("date")?.map(str::to_owned),
-        method: p.str("method")?.map(str::to_owned),
+        date: p.str("date")?.map(CompactString::from),
+        method: p.str("method")?.map(CompactString::from),
         sum: decode_money(p, "sum")?,
         description: p.text("description"),
         merchant_refund_id: p.id("merchant_refund_id")?,
@@ -217,8 +218,8 @@ pub(crate) fn decode_operation(op: &Obj<'_>) -> Result<Operation> {
             .ok_or_else(|| Error::malformed(op.path_of("id"), "required"))?,
         r#type: OperationType::parse(op.str_req("type")?),
         status: Status::parse(op.str_req("status")?),
-        date: op.str("date")?.map(str::to_owned),
-        created_date: op.str("created_date")?.map(str::to_owned),
+        date: op.str("date")?.map(CompactString::from),
+        created_date: op.str("created_date")?.map(CompactString::from),
         request_id: op.id("request_id")?,
         sum_initial: decode_money(op, "sum_initial")?,
         sum_converted: decode_money(op, "sum_converted")?,
@@ -229,7 +230,7 @@ pub(crate) fn decode_operation(op: &Obj<'_>) -> Result<Operation> {
                 id: pr.id("id")?,
                 payment_id: pr.id("payment_id")?,
                 auth_code: pr.id("auth_code")?,
-                date: pr.str("date")?.map(str::to_owned),
+                date: pr.str("date")?.map(CompactString::from),
             }),
             None => None,
         },
@@ -244,7 +245,7 @@ fn decode_money(parent: &Obj<'_>, key: &str) -> Result<Option<Money>> {
         amount: m
             .u64("amount")?
             .ok_or_else(|| Error::malformed(m.path_of("amount"), "required"))?,
-        currency: m.str_req("currency")?.to_owned(),
+        currency: m.str_req("currency")?.into(),
     }))
 }
 

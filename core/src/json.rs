@@ -163,7 +163,12 @@ pub(crate) fn from_map<'a>(map: &'a Map<String, Value>, bump: &'a Bump) -> &'a E
 
 /// The value of a key in object entries.
 pub(crate) fn get<'e, 'a>(entries: &'e Entries<'a>, key: &str) -> Option<&'e Node<'a>> {
-    entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    // Length and first byte rule out almost every other key without a `memcmp` call.
+    let (len, first) = (key.len(), key.as_bytes().first());
+    entries
+        .iter()
+        .find(|(k, _)| k.len() == len && k.as_bytes().first() == first && *k == key)
+        .map(|(_, v)| v)
 }
 
 /// Bytes that end the plain part of a string: `"`, `\\` and control characters.
@@ -481,9 +486,19 @@ impl<'a> Parser<'a> {
 
 fn check_unique<'e>(entries: &'e Entries<'_>) -> std::result::Result<(), &'e str> {
     if entries.len() <= 16 {
-        for (i, (k, _)) in entries.iter().enumerate() {
-            if entries[..i].iter().any(|(other, _)| other == k) {
-                return Err(k);
+        // Length, first and last byte settle almost every pair without comparing the keys.
+        let mut tags = [0u64; 16];
+        for (tag, (k, _)) in tags.iter_mut().zip(entries) {
+            let b = k.as_bytes();
+            *tag = (b.len() as u64) << 16
+                | u64::from(b.first().copied().unwrap_or(0)) << 8
+                | u64::from(b.last().copied().unwrap_or(0));
+        }
+        for i in 1..entries.len() {
+            for j in 0..i {
+                if tags[i] == tags[j] && entries[i].0 == entries[j].0 {
+                    return Err(entries[i].0);
+                }
             }
         }
     } else {

@@ -45,6 +45,8 @@ pub mod status;
 pub mod verified;
 
 pub use callback::{Callback, CallbackData, ErrorEntry, Money, Operation, PaymentInfo, Provider};
+/// The string type of decoded message fields: short values are stored inline, without allocating.
+pub use compact_str::CompactString;
 pub use config::Project;
 pub use error::{Error, ErrorFamily, Result};
 pub use lifecycle::{EventKind, Rule, StateKind};

@@ -765,7 +765,7 @@ impl Payment {
         if p.id != self.order.payment_id {
             return Err(Error::PaymentMismatch {
                 expected: self.order.payment_id.clone(),
-                got: p.id.clone(),
+                got: p.id.to_string(),
             });
         }
         let amount = self.order.amount.paise();
@@ -821,9 +821,12 @@ impl Payment {
         }
         if let Some(o) = op {
             ev.operation_id = Some(o.id);
-            ev.provider_payment_id = o.provider.as_ref().and_then(|pr| pr.payment_id.clone());
-            ev.code = o.code.clone();
-            ev.message = o.message.clone();
+            ev.provider_payment_id = o
+                .provider
+                .as_ref()
+                .and_then(|pr| pr.payment_id.as_deref().map(String::from));
+            ev.code = o.code.as_deref().map(String::from);
+            ev.message = o.message.as_deref().map(String::from);
         }
         ev.redirect = redirect.cloned();
         ev.fingerprint = Some(format!(
@@ -1037,7 +1040,7 @@ fn check_currency(sum: &Money, field: &str) -> Result<()> {
     } else {
         Err(Error::CurrencyMismatch {
             field: field.into(),
-            got: sum.currency.clone(),
+            got: sum.currency.to_string(),
         })
     }
 }

@@ -67,23 +67,26 @@ impl GateResponse {
             (200, Some("success")) => Ok(GateResponse::Accepted {
                 request_id: root
                     .id("request_id")
-                    .map_err(|e| unexpected(e.to_string()))?,
+                    .map_err(|e| unexpected(e.to_string()))?
+                    .map(String::from),
                 project_id: root
                     .u64("project_id")
                     .map_err(|e| unexpected(e.to_string()))?,
                 payment_id: root
                     .id("payment_id")
-                    .map_err(|e| unexpected(e.to_string()))?,
+                    .map_err(|e| unexpected(e.to_string()))?
+                    .map(String::from),
             }),
             (_, Some("error")) => {
                 let code = root
                     .id("code")
                     .map_err(|e| unexpected(e.to_string()))?
-                    .ok_or_else(|| unexpected("error body without a code".into()))?;
+                    .ok_or_else(|| unexpected("error body without a code".into()))?
+                    .into_string();
                 Ok(GateResponse::Rejected {
                     http_status,
                     code,
-                    message: root.text("message").unwrap_or_default(),
+                    message: root.text("message").unwrap_or_default().into_string(),
                 })
             }
             (200, other) => Err(unexpected(format!(

@@ -339,6 +339,7 @@ struct Kid {
 /// zero-padded. When two keys' prefixes differ and hold no digit, comparing them as integers
 /// orders the keys exactly as `strnatcmp` does (plain bytes, a prefix first). 0 means "ask
 /// `strnatcmp`": a digit or a byte below 0x02 in the first eight bytes.
+#[inline]
 fn sort_prefix(key: &[u8], colon: bool) -> (u64, bool) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -394,6 +395,7 @@ struct Ctx {
 
 /// Receives the lines of a flattened object, in natural order of their paths.
 trait Sink<'a> {
+    /// `path` ends with the `:` that separates it from the value.
     fn line(&mut self, path: &str, value: &'a str, nested_signature: bool);
     /// Two distinct keys compared equal: the order must be fixed by a full sort.
     fn ties(&mut self);
@@ -432,7 +434,6 @@ impl<'a> Sink<'a> for Text<'_> {
             self.text.push(';');
         }
         self.text.push_str(path);
-        self.text.push(':');
         self.text.push_str(value);
         self.nested_signature |= nested_signature;
         self.started = true;
@@ -445,7 +446,7 @@ impl<'a> Sink<'a> for Text<'_> {
 impl<'a> Sink<'a> for Flat<'a> {
     fn line(&mut self, path: &str, value: &'a str, nested_signature: bool) {
         let start = self.paths.len() as u32;
-        self.paths.push_str(path);
+        self.paths.push_str(path.strip_suffix(':').unwrap_or(path));
         self.lines.push(Line {
             start,
             end: self.paths.len() as u32,
@@ -537,14 +538,12 @@ fn walk_object<'a>(
     for k in kids_base..s.kids.len() {
         let kid = s.kids[k];
         let (key, value) = &entries[kid.index as usize];
-        if base > 0 {
-            s.prefix.push(':');
-        }
         if kid.escape {
             s.prefix.push_str(&key.replace(':', "::"));
         } else {
             s.prefix.push_str(key);
         }
+        s.prefix.push(':');
         let child = Ctx {
             depth: ctx.depth,
             skip_signature_here: ctx.depth == 1
@@ -581,7 +580,7 @@ fn walk_value<'a>(
             let base = s.prefix.len();
             for (i, item) in items.iter().enumerate() {
                 use std::fmt::Write as _;
-                let _ = write!(s.prefix, ":{i}");
+                let _ = write!(s.prefix, "{i}:");
                 let child = Ctx {
                     depth: ctx.depth + 1,
                     skip_signature_here: false,

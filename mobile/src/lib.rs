@@ -228,15 +228,15 @@ pub struct CallbackView {
 fn view_of(data: &wp::CallbackData, verified: bool) -> CallbackView {
     let op = data.operation.as_ref();
     CallbackView {
-        payment_id: data.payment.id.clone(),
+        payment_id: data.payment.id.to_string(),
         payment_status: data.payment.status.as_str().to_owned(),
         operation_type: op.map(|o| o.r#type.as_str().to_owned()),
         operation_status: op.map(|o| o.status.as_str().to_owned()),
         operation_id: op.map(|o| o.id),
-        code: op.and_then(|o| o.code.clone()),
-        message: op.and_then(|o| o.message.clone()),
+        code: op.and_then(|o| o.code.as_deref().map(String::from)),
+        message: op.and_then(|o| o.message.as_deref().map(String::from)),
         amount: data.payment.sum.as_ref().map(|s| s.amount),
-        currency: data.payment.sum.as_ref().map(|s| s.currency.clone()),
+        currency: data.payment.sum.as_ref().map(|s| s.currency.to_string()),
         redirect: data.redirect.as_ref().map(Redirect::from),
         verified,
     }
