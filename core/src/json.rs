@@ -225,7 +225,17 @@ impl<'a> Parser<'a> {
         Fail::At(what, self.i)
     }
 
+    /// Skips whitespace; compact JSON has none, so one comparison usually settles it.
+    #[inline(always)]
     fn ws(&mut self) {
+        if let Some(&c) = self.b.get(self.i) {
+            if c <= b' ' {
+                self.ws_run();
+            }
+        }
+    }
+
+    fn ws_run(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
             self.i += 1;
         }

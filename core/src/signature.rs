@@ -511,24 +511,16 @@ fn walk_object<'a>(
     }
     let top = ctx.depth == 1;
     let mut ties = false;
-    s.kids[kids_base..].sort_by(|a, b| {
-        if a.prefix != b.prefix && a.prefix != 0 && b.prefix != 0 {
-            return a.prefix.cmp(&b.prefix);
-        }
-        let ka = Key {
-            bytes: entries[a.index as usize].0.as_bytes(),
-            colon: a.container,
-        };
-        let kb = Key {
-            bytes: entries[b.index as usize].0.as_bytes(),
-            colon: b.container,
-        };
-        let ord = nat_cmp_keys(ka, kb, top);
-        if ord == Ordering::Equal {
-            ties = true; // distinct keys (objects have no duplicates) that compare equal
-        }
-        ord.then_with(|| (ka.bytes, ka.colon).cmp(&(kb.bytes, kb.colon)))
-    });
+    let kids = &mut s.kids[kids_base..];
+    // Usually every key is decided by its prefix, and all prefixes differ: then plain integer
+    // order is the natural order. Otherwise (or on a shared prefix) the full comparison below.
+    let decided = kids.iter().all(|k| k.prefix != 0);
+    if decided {
+        kids.sort_unstable_by_key(|k| k.prefix);
+    }
+    if !decided || kids.windows(2).any(|w| w[0].prefix == w[1].prefix) {
+        sort_kids(kids, entries, top, &mut ties);
+    }
     // A key with `:` can compare against a sibling's child path (`n::a` vs `n:a`): only a
     // full sort of the paths orders that right.
     if ties || (colon && s.kids.len() - kids_base > 1) {
@@ -557,6 +549,29 @@ fn walk_object<'a>(
     }
     s.kids.truncate(kids_base);
     Ok(())
+}
+
+/// Sorts an object's children in natural order of their keys (with the prefix shortcut where it
+/// decides); sets `ties` when two distinct keys compare equal.
+fn sort_kids(kids: &mut [Kid], entries: &Entries<'_>, top: bool, ties: &mut bool) {
+    kids.sort_by(|a, b| {
+        if a.prefix != b.prefix && a.prefix != 0 && b.prefix != 0 {
+            return a.prefix.cmp(&b.prefix);
+        }
+        let ka = Key {
+            bytes: entries[a.index as usize].0.as_bytes(),
+            colon: a.container,
+        };
+        let kb = Key {
+            bytes: entries[b.index as usize].0.as_bytes(),
+            colon: b.container,
+        };
+        let ord = nat_cmp_keys(ka, kb, top);
+        if ord == Ordering::Equal {
+            *ties = true; // distinct keys (objects have no duplicates) that compare equal
+        }
+        ord.then_with(|| (ka.bytes, ka.colon).cmp(&(kb.bytes, kb.colon)))
+    });
 }
 
 fn walk_value<'a>(
