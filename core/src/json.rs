@@ -582,6 +582,36 @@ mod tests {
         }
     }
 
+    fn pooled_bytes() -> Option<usize> {
+        POOL.with(|p| {
+            let bump = p.take();
+            let bytes = bump.as_ref().map(Bump::allocated_bytes);
+            p.set(bump);
+            bytes
+        })
+    }
+
+    #[test]
+    fn arena_pool_reuses_small_arenas_and_frees_big_ones() {
+        {
+            let a = arena(100);
+            a.alloc_slice_fill_copy(200_000, 0u8);
+        }
+        // A grown arena beyond the limit is freed, not kept.
+        assert!(pooled_bytes().is_none_or(|n| n <= POOL_KEEP_BYTES));
+        {
+            let a = arena(100);
+            a.alloc(1u8);
+        }
+        let kept = pooled_bytes().expect("a small arena goes back to the pool");
+        assert!(kept <= POOL_KEEP_BYTES);
+        // The next message gets it back, empty, and parses into it correctly.
+        let a = arena(100);
+        assert!(pooled_bytes().is_none(), "taken from the pool");
+        let node = Node::parse(r#"{"k":"v"}"#, &a).unwrap();
+        assert_eq!(node.get("k"), Some(&Node::Str("v")));
+    }
+
     #[test]
     fn limits_depth() {
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
