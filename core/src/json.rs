@@ -171,6 +171,27 @@ pub(crate) fn get<'e, 'a>(entries: &'e Entries<'a>, key: &str) -> Option<&'e Nod
         .map(|(_, v)| v)
 }
 
+/// Byte tests on eight bytes at once (SWAR), on words read little-endian.
+pub(crate) mod swar {
+    /// 0x01 in every byte.
+    pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+    /// 0x80 in every byte.
+    pub(crate) const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+    /// The high bit of every byte below `n` (`n` ≤ 0x80). A flag can only be wrong above a
+    /// right one: the lowest flag, and "any flag", are exact.
+    #[inline(always)]
+    pub(crate) fn below(w: u64, n: u8) -> u64 {
+        w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS
+    }
+
+    /// The high bit of every byte equal to `b` (same exactness as [`below`]).
+    #[inline(always)]
+    pub(crate) fn equal(w: u64, b: u8) -> u64 {
+        below(w ^ (ONES * u64::from(b)), 1)
+    }
+}
+
 /// Bytes that end the plain part of a string: `"`, `\\` and control characters.
 static STOP: [bool; 256] = {
     let mut t = [false; 256];
@@ -308,18 +329,10 @@ impl<'a> Parser<'a> {
         // Fast path: scan to the first byte that needs attention (quote, backslash, control).
         let b = self.b;
         let mut j = start;
-        // Eight bytes at a time (SWAR): flags every '"', '\\' and byte below 0x20. A flag can
-        // only be wrong above a right one, so the lowest flag is exact.
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGHS: u64 = 0x8080_8080_8080_8080;
+        // Eight bytes at a time (SWAR): flags every '"', '\\' and byte below 0x20.
         while j + 8 <= b.len() {
             let w = u64::from_le_bytes(b[j..j + 8].try_into().expect("eight bytes"));
-            let quote = w ^ (ONES * u64::from(b'"'));
-            let slash = w ^ (ONES * u64::from(b'\\'));
-            let flags = (quote.wrapping_sub(ONES) & !quote)
-                | (slash.wrapping_sub(ONES) & !slash)
-                | (w.wrapping_sub(ONES * 0x20) & !w);
-            let flags = flags & HIGHS;
+            let flags = swar::equal(w, b'"') | swar::equal(w, b'\\') | swar::below(w, 0x20);
             if flags != 0 {
                 j += (flags.trailing_zeros() / 8) as usize;
                 break;

@@ -341,10 +341,7 @@ struct Kid {
 /// `strnatcmp`": a digit or a byte below 0x02 in the first eight bytes.
 #[inline]
 fn sort_prefix(key: &[u8], colon: bool) -> (u64, bool) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Some byte of `w` is below `n` (n <= 0x80); exact as a yes/no answer.
-    let has_below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGHS != 0;
+    use crate::json::swar;
     let n = key.len().min(8);
     // The first eight bytes, little-endian, zero-padded; short keys by overlapping loads.
     let w = match key.len() {
@@ -365,7 +362,7 @@ fn sort_prefix(key: &[u8], colon: bool) -> (u64, bool) {
     };
     let escape = if key.len() <= 8 {
         // The padding is zero, never ':'.
-        has_below(w ^ (ONES * u64::from(b':')), 1)
+        swar::equal(w, b':') != 0
     } else {
         key.contains(&b':')
     };
@@ -376,12 +373,12 @@ fn sort_prefix(key: &[u8], colon: bool) -> (u64, bool) {
     };
     // Undecided: a digit anywhere, a 0x01, or a NUL inside the key (the padding is marked 0x80
     // for this test only), or an empty key with no colon.
-    let pad = if n == 8 { 0 } else { HIGHS << (n * 8) };
+    let pad = if n == 8 { 0 } else { swar::HIGHS << (n * 8) };
     let checked = w | pad;
     let undecided = w == 0
-        || has_below(checked ^ (ONES * u64::from(b'0')), 10)
-        || has_below(checked ^ ONES, 1)
-        || has_below(checked, 1);
+        || swar::below(checked ^ (swar::ONES * u64::from(b'0')), 10) != 0
+        || swar::equal(checked, 1) != 0
+        || swar::below(checked, 1) != 0;
     (if undecided { 0 } else { w.swap_bytes() }, escape)
 }
 
