@@ -14,7 +14,7 @@ pub(crate) struct Obj<'a> {
 /// A dotted path, formatted only when an error needs it.
 #[derive(Clone, Copy, Default)]
 struct Path<'a> {
-    segs: [Seg<'a>; 6],
+    segs: [Seg<'a>; 4],
     len: usize,
 }
 

@@ -276,6 +276,17 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A value inside a container: strings and numbers (most values) parsed in place,
+    /// without the recursive call.
+    #[inline(always)]
+    fn member(&mut self, depth: usize) -> PResult<Node<'a>> {
+        match self.b.get(self.i) {
+            Some(b'"') => Ok(Node::Str(self.string()?)),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => self.value(depth),
+        }
+    }
+
     fn literal(&mut self, word: &str, node: Node<'a>) -> PResult<Node<'a>> {
         if self.b[self.i..].starts_with(word.as_bytes()) {
             self.i += word.len();
@@ -450,7 +461,7 @@ impl<'a> Parser<'a> {
         let base = self.items.len();
         loop {
             self.ws();
-            let item = self.value(depth + 1)?;
+            let item = self.member(depth + 1)?;
             self.items.push(item);
             self.ws();
             match self.b.get(self.i) {
@@ -489,7 +500,7 @@ impl<'a> Parser<'a> {
             }
             self.i += 1;
             self.ws();
-            let value = self.value(depth + 1)?;
+            let value = self.member(depth + 1)?;
             self.entries.push((key, value));
             self.ws();
             match self.b.get(self.i) {

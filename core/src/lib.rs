@@ -42,6 +42,7 @@ pub mod response;
 pub mod sandbox;
 pub mod signature;
 pub mod status;
+mod text_buf;
 pub mod verified;
 
 pub use callback::{Callback, CallbackData, ErrorEntry, Money, Operation, PaymentInfo, Provider};

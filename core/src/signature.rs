@@ -22,7 +22,8 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::json::{self, arena, Entries, Node};
-use bumpalo::collections::{String as BumpString, Vec as BumpVec};
+use crate::text_buf::TextBuf;
+use bumpalo::collections::Vec as BumpVec;
 use bumpalo::Bump;
 
 type HmacSha512 = Hmac<Sha512>;
@@ -93,7 +94,7 @@ pub fn canonical_string(params: &Value) -> Result<String> {
 /// The canonical text, in natural order.
 fn canonical_text(entries: &Entries<'_>, skip: Skip, bump: &Bump) -> Result<String> {
     if let Some(t) = Text::of(entries, skip, entries.len() * 96, bump)? {
-        return Ok(t.text.as_str().to_owned());
+        return Ok(t.text.to_owned_string());
     }
     let flat = Flat::new(entries, skip, bump)?;
     let order = flat.natural_order(true);
@@ -160,11 +161,15 @@ pub(crate) fn body_text(body: &[u8]) -> Result<&str> {
             limit: MAX_BODY_BYTES,
         });
     }
-    std::str::from_utf8(body).map_err(|e| {
-        Error::MalformedJson(format!(
-            "body is not valid UTF-8 (invalid byte at offset {})",
-            e.valid_up_to()
-        ))
+    // SIMD validation (simdutf8, runtime-dispatched); the standard library's slower check
+    // runs only on a bad body, for the offset in the message.
+    simdutf8::basic::from_utf8(body).or_else(|_| {
+        std::str::from_utf8(body).map_err(|e| {
+            Error::MalformedJson(format!(
+                "body is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ))
+        })
     })
 }
 
@@ -320,7 +325,7 @@ struct Flat<'a> {
 
 /// Buffers shared by the whole flattening: the current path, and a stack of children.
 struct Scratch<'b> {
-    prefix: BumpString<'b>,
+    prefix: TextBuf<'b>,
     kids: BumpVec<'b, Kid>,
 }
 
@@ -392,15 +397,15 @@ struct Ctx {
 
 /// Receives the lines of a flattened object, in natural order of their paths.
 trait Sink<'a> {
-    /// `path` ends with the `:` that separates it from the value.
-    fn line(&mut self, path: &str, value: &'a str, nested_signature: bool);
+    /// `path` (whole `str` pieces) ends with the `:` that separates it from the value.
+    fn line(&mut self, path: &TextBuf<'_>, value: &'a str, nested_signature: bool);
     /// Two distinct keys compared equal: the order must be fixed by a full sort.
     fn ties(&mut self);
 }
 
 /// The canonical text itself, written as the walk goes (the common, fast case).
 struct Text<'b> {
-    text: BumpString<'b>,
+    text: TextBuf<'b>,
     started: bool,
     nested_signature: bool,
     ties: bool,
@@ -415,7 +420,7 @@ impl<'b> Text<'b> {
         bump: &'b Bump,
     ) -> Result<Option<Text<'b>>> {
         let mut t = Text {
-            text: BumpString::with_capacity_in(capacity, bump),
+            text: TextBuf::with_capacity_in(capacity, bump),
             started: false,
             nested_signature: false,
             ties: false,
@@ -426,11 +431,12 @@ impl<'b> Text<'b> {
 }
 
 impl<'a> Sink<'a> for Text<'_> {
-    fn line(&mut self, path: &str, value: &'a str, nested_signature: bool) {
+    #[inline(always)]
+    fn line(&mut self, path: &TextBuf<'_>, value: &'a str, nested_signature: bool) {
         if self.started {
-            self.text.push(';');
+            self.text.push_ascii(b';');
         }
-        self.text.push_str(path);
+        self.text.push_buf(path);
         self.text.push_str(value);
         self.nested_signature |= nested_signature;
         self.started = true;
@@ -441,9 +447,10 @@ impl<'a> Sink<'a> for Text<'_> {
 }
 
 impl<'a> Sink<'a> for Flat<'a> {
-    fn line(&mut self, path: &str, value: &'a str, nested_signature: bool) {
+    fn line(&mut self, path: &TextBuf<'_>, value: &'a str, nested_signature: bool) {
         let start = self.paths.len() as u32;
-        self.paths.push_str(path.strip_suffix(':').unwrap_or(path));
+        let path = path.to_owned_string();
+        self.paths.push_str(path.strip_suffix(':').unwrap_or(&path));
         self.lines.push(Line {
             start,
             end: self.paths.len() as u32,
@@ -464,7 +471,7 @@ fn walk<'a>(
     bump: &Bump,
 ) -> Result<()> {
     let mut scratch = Scratch {
-        prefix: BumpString::with_capacity_in(128, bump),
+        prefix: TextBuf::with_capacity_in(128, bump),
         kids: BumpVec::with_capacity_in(32, bump),
     };
     let ctx = Ctx {
@@ -532,7 +539,7 @@ fn walk_object<'a>(
         } else {
             s.prefix.push_str(key);
         }
-        s.prefix.push(':');
+        s.prefix.push_ascii(b':');
         let child = Ctx {
             depth: ctx.depth,
             skip_signature_here: ctx.depth == 1
@@ -541,7 +548,11 @@ fn walk_object<'a>(
             nested: ctx.nested || *key == "signature",
             skip: ctx.skip,
         };
-        walk_value(value, s, child, sink)?;
+        // Scalars (most children) are written here, without the recursive call.
+        match scalar_text(value) {
+            Some(text) => sink.line(&s.prefix, text, child.nested),
+            None => walk_value(value, s, child, sink)?,
+        }
         s.prefix.truncate(base);
     }
     s.kids.truncate(kids_base);
@@ -603,14 +614,23 @@ fn walk_value<'a>(
             }
             return Ok(());
         }
-        Node::Str(s) => s,
-        Node::Bool(true) => "1",
-        Node::Bool(false) => "0",
-        Node::Null => "",
-        Node::Num(n) => n,
+        scalar => scalar_text(scalar).unwrap_or_default(),
     };
     sink.line(&s.prefix, scalar, ctx.nested);
     Ok(())
+}
+
+/// How a scalar appears in the canonical string; `None` for a container.
+#[inline(always)]
+fn scalar_text<'a>(value: &Node<'a>) -> Option<&'a str> {
+    match *value {
+        Node::Str(s) => Some(s),
+        Node::Bool(true) => Some("1"),
+        Node::Bool(false) => Some("0"),
+        Node::Null => Some(""),
+        Node::Num(n) => Some(n),
+        Node::Obj(_) | Node::Arr(_) => None,
+    }
 }
 
 impl<'a> Flat<'a> {
