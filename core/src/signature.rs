@@ -94,7 +94,7 @@ pub fn canonical_string(params: &Value) -> Result<String> {
 /// The canonical text, in natural order.
 fn canonical_text(entries: &Entries<'_>, skip: Skip, bump: &Bump) -> Result<String> {
     if let Some(t) = Text::of(entries, skip, entries.len() * 96, bump)? {
-        return Ok(t.text.to_owned_string());
+        return Ok(t.text.as_str().to_owned());
     }
     let flat = Flat::new(entries, skip, bump)?;
     let order = flat.natural_order(true);
@@ -449,8 +449,8 @@ impl<'a> Sink<'a> for Text<'_> {
 impl<'a> Sink<'a> for Flat<'a> {
     fn line(&mut self, path: &TextBuf<'_>, value: &'a str, nested_signature: bool) {
         let start = self.paths.len() as u32;
-        let path = path.to_owned_string();
-        self.paths.push_str(path.strip_suffix(':').unwrap_or(&path));
+        let path = path.as_str();
+        self.paths.push_str(path.strip_suffix(':').unwrap_or(path));
         self.lines.push(Line {
             start,
             end: self.paths.len() as u32,

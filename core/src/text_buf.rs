@@ -55,10 +55,11 @@ impl<'b> TextBuf<'b> {
         &self.bytes[..self.len]
     }
 
-    /// The text written so far, as an owned `String`.
-    pub(crate) fn to_owned_string(&self) -> String {
-        // Every piece was a whole `str` and truncation only returns to earlier lengths.
-        String::from_utf8(self.as_bytes().to_vec()).expect("built from whole str pieces")
+    /// The text written so far.
+    pub(crate) fn as_str(&self) -> &str {
+        // Every piece was a whole `str` and truncation only returns to earlier lengths, so this
+        // cannot fail; the check is kept for the slow paths that need a `str`.
+        std::str::from_utf8(self.as_bytes()).expect("built from whole str pieces")
     }
 
     /// Bytes written so far.
@@ -152,7 +153,7 @@ mod tests {
                 expected.truncate(keep);
             }
         }
-        assert_eq!(buf.to_owned_string(), expected);
+        assert_eq!(buf.as_str(), expected);
         assert!(
             expected.len() > 1_000,
             "grew well past the initial capacity"
