@@ -96,6 +96,16 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// The canonical string of a message (what its signature covers) would exceed the limit:
+    /// long keys over many values repeat in every line, so a small body can expand enormously.
+    #[error(
+        "the message's canonical string (what its signature covers) would exceed {limit} bytes; \
+         rejected before it is built"
+    )]
+    CanonicalTooLarge {
+        /// The limit ([`crate::signature::MAX_CANONICAL_BYTES`]).
+        limit: usize,
+    },
     /// A message for another project.
     #[error("project_id: message is for project {got}, this is project {expected}")]
     ProjectMismatch {
@@ -223,6 +233,7 @@ impl Error {
             Error::UnexpectedResponse { .. } => 2012,
             Error::InvalidSnapshot(_) => 2013,
             Error::UnsupportedSnapshotVersion { .. } => 2014,
+            Error::CanonicalTooLarge { .. } => 2015,
             Error::Platform { .. } => 3001,
             Error::NullPointer(_) => 9001,
             Error::InvalidUtf8(_) => 9002,
@@ -258,6 +269,7 @@ impl Error {
             Error::UnexpectedResponse { .. } => "unexpected_response",
             Error::InvalidSnapshot(_) => "invalid_snapshot",
             Error::UnsupportedSnapshotVersion { .. } => "unsupported_snapshot_version",
+            Error::CanonicalTooLarge { .. } => "canonical_too_large",
             Error::Platform { .. } => "platform",
             Error::NullPointer(_) => "null_pointer",
             Error::InvalidUtf8(_) => "invalid_utf8",

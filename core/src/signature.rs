@@ -36,6 +36,14 @@ pub const MAX_DEPTH: usize = 128;
 /// The largest message body accepted, in bytes (2 MiB).
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
+/// The largest canonical string built, in bytes (8 MiB, four times [`MAX_BODY_BYTES`]).
+///
+/// Every line of the canonical string repeats the full path of its value, so a crafted body
+/// (one long key over many short values) would expand to gigabytes: such a message is rejected
+/// with [`Error::CanonicalTooLarge`] once its text passes this size, before anything is hashed.
+/// Real messages expand by a few percent.
+pub const MAX_CANONICAL_BYTES: usize = 4 * MAX_BODY_BYTES;
+
 /// The merchant's secret key: redacted in `Debug`/`Display`, wiped from memory on drop.
 ///
 /// ```
@@ -327,6 +335,22 @@ struct Flat<'a> {
 struct Scratch<'b> {
     prefix: TextBuf<'b>,
     kids: BumpVec<'b, Kid>,
+    /// Bytes of canonical text so far (every line counts its `;`), against [`MAX_CANONICAL_BYTES`].
+    total: usize,
+}
+
+impl Scratch<'_> {
+    /// Counts a line of the current path and `value`; an error once the text would pass the limit.
+    #[inline(always)]
+    fn count(&mut self, value: &str) -> Result<()> {
+        self.total += self.prefix.len() + value.len() + 1;
+        if self.total > MAX_CANONICAL_BYTES + 1 {
+            return Err(Error::CanonicalTooLarge {
+                limit: MAX_CANONICAL_BYTES,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// A child of the object being flattened: its entry, whether it sorts as `key:` (a non-empty
@@ -473,6 +497,7 @@ fn walk<'a>(
     let mut scratch = Scratch {
         prefix: TextBuf::with_capacity_in(128, bump),
         kids: BumpVec::with_capacity_in(32, bump),
+        total: 0,
     };
     let ctx = Ctx {
         depth: 1,
@@ -550,7 +575,10 @@ fn walk_object<'a>(
         };
         // Scalars (most children) are written here, without the recursive call.
         match scalar_text(value) {
-            Some(text) => sink.line(&s.prefix, text, child.nested),
+            Some(text) => {
+                s.count(text)?;
+                sink.line(&s.prefix, text, child.nested);
+            }
             None => walk_value(value, s, child, sink)?,
         }
         s.prefix.truncate(base);
@@ -616,6 +644,7 @@ fn walk_value<'a>(
         }
         scalar => scalar_text(scalar).unwrap_or_default(),
     };
+    s.count(scalar)?;
     sink.line(&s.prefix, scalar, ctx.nested);
     Ok(())
 }

@@ -106,6 +106,47 @@ fn one_megabyte_bodies() {
     assert_eq!(p.verify_callback(&huge).unwrap_err().code(), 2006);
 }
 
+/// A body that would expand into a gigantic canonical string (one long key over many short
+/// values: every line repeats the key) is error 2015, without building it. Unchecked, this 2 MB
+/// body would need about 90 GB.
+#[test]
+fn canonical_expansion_is_bounded() {
+    use wallet_partner::signature::{canonical_string, MAX_BODY_BYTES, MAX_CANONICAL_BYTES};
+    let p = project();
+    let key = "k".repeat(1 << 20);
+    let children: Vec<String> = (0..90_000).map(|i| format!("\"a{i}\":0")).collect();
+    let body = format!(
+        "{{\"{key}\":{{{}}},\"signature\":\"{}==\"}}",
+        children.join(","),
+        "A".repeat(86)
+    );
+    assert!(body.len() <= MAX_BODY_BYTES && body.len() > 2_000_000);
+    let err = p.verify_callback(body.as_bytes()).unwrap_err();
+    assert_eq!(err.code(), 2015, "{err}");
+    assert_eq!(err.kind(), "canonical_too_large");
+    assert!(err.to_string().contains(&MAX_CANONICAL_BYTES.to_string()));
+    let value: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(canonical_string(&value).unwrap_err().code(), 2015);
+    assert_eq!(
+        wallet_partner::signature::verify_body(body.as_bytes(), &SecretKey::new("s"))
+            .unwrap_err()
+            .code(),
+        2015
+    );
+
+    // The limit is on the canonical text itself, to the byte.
+    let at_limit = json!({ "a": "x".repeat(MAX_CANONICAL_BYTES - 2) });
+    assert_eq!(
+        canonical_string(&at_limit).unwrap().len(),
+        MAX_CANONICAL_BYTES
+    );
+    let over = json!({ "a": "x".repeat(MAX_CANONICAL_BYTES - 1) });
+    assert!(matches!(
+        canonical_string(&over),
+        Err(Error::CanonicalTooLarge { limit }) if limit == MAX_CANONICAL_BYTES
+    ));
+}
+
 /// Every field the decoder reads, given the wrong type, is error 2004 naming the field.
 #[test]
 fn wrong_types_in_every_callback_field() {

@@ -56,6 +56,28 @@ def test_untrusted_bodies(project, body, code, cls):
     assert isinstance(err.value, ValueError)
 
 
+def expanding_body() -> bytes:
+    """One 1 MiB key over 90,000 short values: every canonical line repeats the key (~90 GB)."""
+    children = ",".join(f'"a{i}":0' for i in range(90_000))
+    return ('{"' + "k" * (1 << 20) + '":{' + children + '},"signature":"' + "A" * 86 + '=="}').encode()
+
+
+def test_canonical_expansion_is_bounded(project):
+    body = expanding_body()
+    assert 2_000_000 < len(body) <= 2 * 1024 * 1024
+    with pytest.raises(wp.ProtocolError) as err:
+        project.verify_callback(body)
+    assert err.value.code == 2015
+    assert "canonical string" in str(err.value)
+    with pytest.raises(wp.ProtocolError) as err:
+        wp.canonical_string(json.loads(body))
+    assert err.value.code == 2015
+    limit = 8 * 1024 * 1024
+    assert len(wp.canonical_string({"a": "x" * (limit - 2)})) == limit
+    with pytest.raises(wp.ProtocolError):
+        wp.canonical_string({"a": "x" * (limit - 1)})
+
+
 def test_bytearray_is_accepted(project):
     cb = project.verify_callback(bytearray(signed(callback())))
     assert cb.payment_id == "p-1" and cb.operation_id == 9007199254740993

@@ -48,6 +48,17 @@ class BadInputTest {
         assertEquals(2003u, errorCode { canonicalString("") })
     }
 
+    /** One 1 MiB key over 90,000 short values would expand to ~90 GB of canonical text: 2015. */
+    @Test
+    fun canonicalExpansionIsBounded() {
+        val children = (0 until 90_000).joinToString(",") { "\"a$it\":0" }
+        val body = "{\"" + "k".repeat(1 shl 20) + "\":{" + children + "},\"signature\":\"" + "A".repeat(86) + "==\"}"
+        assert(body.length in 2_000_001..2 * 1024 * 1024)
+        val e = assertThrows(WalletPartnerException.Protocol::class.java) { verifyCallback(project, body.toByteArray()) }
+        assertEquals(2015u, e.code)
+        assertEquals(2015u, errorCode { canonicalString(body) })
+    }
+
     @Test
     fun wrongStatesAndSnapshots() {
         val p = PaymentSession(project, order())
