@@ -170,6 +170,28 @@ def test_canonical_string_bad_params(params):
     assert err.value.code in (1006, 9005)
 
 
+@pytest.mark.parametrize("params,where", [
+    ({"a": {"b": [1, {"c": object()}]}}, "a.b.1.c: expected"),
+    ({"a": ({"x": float("inf")},)}, "a.0.x: inf cannot be represented"),
+    ({"a": {"b": {2: "x"}}}, "a.b key: expected str"),
+    ({"a": [set()]}, "a.0: expected"),
+    (object(), "value: expected"),
+])
+def test_bad_params_name_their_path(params, where):
+    with pytest.raises(wp.ArgumentTypeError) as err:
+        wp.canonical_string(params)
+    assert err.value.code == 9005
+    assert where in str(err.value), str(err.value)
+
+
+def test_order_arguments_name_their_path():
+    project = wp.Project(48039, SECRET)
+    with pytest.raises(wp.ArgumentTypeError) as err:
+        wp.Payment(project, payment_id="p-1", amount=10000, customer={"id": "c", "extra": [object()]},
+                   return_url="https://x.example")
+    assert "customer.extra.0: expected" in str(err.value), str(err.value)
+
+
 def test_huge_ints_are_exact():
     assert wp.canonical_string({"id": 123456789012345678901234567890}) == "id:123456789012345678901234567890"
     assert wp.canonical_string({"n": -(2 ** 70)}) == f"n:{-(2 ** 70)}"
