@@ -340,15 +340,17 @@ struct Scratch<'b> {
 }
 
 impl Scratch<'_> {
-    /// Counts a line of the current path and `value`; an error once the text would pass the limit.
+    /// Hands the sink a line of the current path and `value`, counted against
+    /// [`MAX_CANONICAL_BYTES`]: an error, and no line, once the text would pass it.
     #[inline(always)]
-    fn count(&mut self, value: &str) -> Result<()> {
+    fn line<'a>(&mut self, sink: &mut impl Sink<'a>, value: &'a str, nested: bool) -> Result<()> {
         self.total += self.prefix.len() + value.len() + 1;
         if self.total > MAX_CANONICAL_BYTES + 1 {
             return Err(Error::CanonicalTooLarge {
                 limit: MAX_CANONICAL_BYTES,
             });
         }
+        sink.line(&self.prefix, value, nested);
         Ok(())
     }
 }
@@ -573,14 +575,7 @@ fn walk_object<'a>(
             nested: ctx.nested || *key == "signature",
             skip: ctx.skip,
         };
-        // Scalars (most children) are written here, without the recursive call.
-        match scalar_text(value) {
-            Some(text) => {
-                s.count(text)?;
-                sink.line(&s.prefix, text, child.nested);
-            }
-            None => walk_value(value, s, child, sink)?,
-        }
+        walk_value(value, s, child, sink)?;
         s.prefix.truncate(base);
     }
     s.kids.truncate(kids_base);
@@ -610,56 +605,53 @@ fn sort_kids(kids: &mut [Kid], entries: &Entries<'_>, top: bool, ties: &mut bool
     });
 }
 
+/// Hands a scalar's line to the sink, or walks a container. Inlined into its callers, so a
+/// scalar child (most of them) costs no call.
+#[inline(always)]
 fn walk_value<'a>(
     value: &'a Node<'a>,
     s: &mut Scratch<'_>,
     ctx: Ctx,
     sink: &mut impl Sink<'a>,
 ) -> Result<()> {
-    let scalar: &'a str = match value {
+    match *value {
         Node::Obj(entries) => {
             let child = Ctx {
                 depth: ctx.depth + 1,
                 ..ctx
             };
-            return walk_object(entries, s, child, sink);
+            walk_object(entries, s, child, sink)
         }
-        Node::Arr(items) => {
-            if ctx.depth + 1 > MAX_DEPTH {
-                return Err(Error::NestingTooDeep(MAX_DEPTH));
-            }
-            let base = s.prefix.len();
-            for (i, item) in items.iter().enumerate() {
-                use std::fmt::Write as _;
-                let _ = write!(s.prefix, "{i}:");
-                let child = Ctx {
-                    depth: ctx.depth + 1,
-                    skip_signature_here: false,
-                    ..ctx
-                };
-                walk_value(item, s, child, sink)?;
-                s.prefix.truncate(base);
-            }
-            return Ok(());
-        }
-        scalar => scalar_text(scalar).unwrap_or_default(),
-    };
-    s.count(scalar)?;
-    sink.line(&s.prefix, scalar, ctx.nested);
-    Ok(())
+        Node::Arr(items) => walk_array(items, s, ctx, sink),
+        Node::Str(text) | Node::Num(text) => s.line(sink, text, ctx.nested),
+        Node::Bool(true) => s.line(sink, "1", ctx.nested),
+        Node::Bool(false) => s.line(sink, "0", ctx.nested),
+        Node::Null => s.line(sink, "", ctx.nested),
+    }
 }
 
-/// How a scalar appears in the canonical string; `None` for a container.
-#[inline(always)]
-fn scalar_text<'a>(value: &Node<'a>) -> Option<&'a str> {
-    match *value {
-        Node::Str(s) => Some(s),
-        Node::Bool(true) => Some("1"),
-        Node::Bool(false) => Some("0"),
-        Node::Null => Some(""),
-        Node::Num(n) => Some(n),
-        Node::Obj(_) | Node::Arr(_) => None,
+fn walk_array<'a>(
+    items: &'a [Node<'a>],
+    s: &mut Scratch<'_>,
+    ctx: Ctx,
+    sink: &mut impl Sink<'a>,
+) -> Result<()> {
+    if ctx.depth + 1 > MAX_DEPTH {
+        return Err(Error::NestingTooDeep(MAX_DEPTH));
     }
+    let base = s.prefix.len();
+    for (i, item) in items.iter().enumerate() {
+        use std::fmt::Write as _;
+        let _ = write!(s.prefix, "{i}:");
+        let child = Ctx {
+            depth: ctx.depth + 1,
+            skip_signature_here: false,
+            ..ctx
+        };
+        walk_value(item, s, child, sink)?;
+        s.prefix.truncate(base);
+    }
+    Ok(())
 }
 
 impl<'a> Flat<'a> {
