@@ -205,6 +205,26 @@ static STOP: [bool; 256] = {
     t
 };
 
+/// The end of the plain run of string bytes from `from`: the first `"`, `\\` or control
+/// character, or the end of the text.
+#[inline(always)]
+fn plain_end(b: &[u8], from: usize) -> usize {
+    let mut j = from;
+    // Eight bytes at a time (SWAR): flags every '"', '\\' and byte below 0x20.
+    while j + 8 <= b.len() {
+        let w = u64::from_le_bytes(b[j..j + 8].try_into().expect("eight bytes"));
+        let flags = swar::equal(w, b'"') | swar::equal(w, b'\\') | swar::below(w, 0x20);
+        if flags != 0 {
+            return j + (flags.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    while j < b.len() && !STOP[b[j] as usize] {
+        j += 1;
+    }
+    j
+}
+
 /// A parse failure, kept small so results stay cheap to return through the recursion.
 #[derive(Debug)]
 enum Fail {
@@ -337,24 +357,10 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> PResult<&'a str> {
         self.i += 1; // opening quote
         let start = self.i;
-        // Fast path: scan to the first byte that needs attention (quote, backslash, control).
-        let b = self.b;
-        let mut j = start;
-        // Eight bytes at a time (SWAR): flags every '"', '\\' and byte below 0x20.
-        while j + 8 <= b.len() {
-            let w = u64::from_le_bytes(b[j..j + 8].try_into().expect("eight bytes"));
-            let flags = swar::equal(w, b'"') | swar::equal(w, b'\\') | swar::below(w, 0x20);
-            if flags != 0 {
-                j += (flags.trailing_zeros() / 8) as usize;
-                break;
-            }
-            j += 8;
-        }
-        while j < b.len() && !STOP[b[j] as usize] {
-            j += 1;
-        }
+        // Fast path: most strings have no escape and end at the first byte needing attention.
+        let j = plain_end(self.b, start);
         self.i = j;
-        match b.get(j) {
+        match self.b.get(j) {
             Some(b'"') => {
                 self.i += 1;
                 return Ok(&self.text[start..j]);
@@ -416,12 +422,7 @@ impl<'a> Parser<'a> {
                 Some(0..=0x1f) => return Err(self.err("control character in a string")),
                 Some(_) => {
                     let run = self.i;
-                    while let Some(&c) = self.b.get(self.i) {
-                        if c == b'"' || c == b'\\' || c < 0x20 {
-                            break;
-                        }
-                        self.i += 1;
-                    }
+                    self.i = plain_end(self.b, run);
                     out.push_str(&self.text[run..self.i]);
                 }
                 None => return Err(self.err("unterminated string")),
