@@ -32,6 +32,16 @@ pub enum DeclineReason {
     Declined,
 }
 
+impl DeclineReason {
+    /// The stable name (`request_rejected`, `declined`), as in snapshots and every binding.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeclineReason::RequestRejected => "request_rejected",
+            DeclineReason::Declined => "declined",
+        }
+    }
+}
+
 /// A payment state with its data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "name", rename_all = "snake_case")]
@@ -107,6 +117,19 @@ pub enum RefundOutcome {
     Declined,
     /// Gate rejected the request, or a status report showed it never arrived.
     Rejected,
+}
+
+impl RefundOutcome {
+    /// The stable name (`pending`, `succeeded`, `declined`, `rejected`), as in snapshots and
+    /// every binding.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RefundOutcome::Pending => "pending",
+            RefundOutcome::Succeeded => "succeeded",
+            RefundOutcome::Declined => "declined",
+            RefundOutcome::Rejected => "rejected",
+        }
+    }
 }
 
 /// One refund attempt (a declined refund may be retried).

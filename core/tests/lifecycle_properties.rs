@@ -210,3 +210,23 @@ fn restore_rejects_bad_snapshots() {
         assert_eq!(err.code(), code, "{text}: {err}");
     }
 }
+
+/// The names bindings show for decline reasons and refund outcomes are the snapshot's names.
+#[test]
+fn decline_reason_and_refund_outcome_names_match_snapshots() {
+    use wallet_partner::{DeclineReason, RefundOutcome};
+    for reason in [DeclineReason::RequestRejected, DeclineReason::Declined] {
+        assert_eq!(serde_json::to_value(reason).unwrap(), reason.as_str());
+    }
+    for outcome in [
+        RefundOutcome::Pending,
+        RefundOutcome::Succeeded,
+        RefundOutcome::Declined,
+        RefundOutcome::Rejected,
+    ] {
+        assert_eq!(
+            serde_json::to_value(&outcome).unwrap()["result"],
+            outcome.as_str()
+        );
+    }
+}

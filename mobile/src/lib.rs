@@ -623,14 +623,7 @@ impl PaymentSession {
                 reason,
                 code,
                 message,
-            } => (
-                Some(match reason {
-                    wp::DeclineReason::RequestRejected => "request_rejected",
-                    wp::DeclineReason::Declined => "declined",
-                }),
-                code.clone(),
-                message.clone(),
-            ),
+            } => (Some(reason.as_str()), code.clone(), message.clone()),
             _ => (None, None, None),
         };
         PaymentView {
@@ -646,13 +639,7 @@ impl PaymentSession {
             refund_attempts: p
                 .refunds()
                 .iter()
-                .map(|r| match r.outcome {
-                    wp::RefundOutcome::Pending => "pending",
-                    wp::RefundOutcome::Succeeded => "succeeded",
-                    wp::RefundOutcome::Declined => "declined",
-                    wp::RefundOutcome::Rejected => "rejected",
-                })
-                .map(str::to_owned)
+                .map(|r| r.outcome.as_str().to_owned())
                 .collect(),
         }
     }
