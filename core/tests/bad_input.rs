@@ -106,45 +106,67 @@ fn one_megabyte_bodies() {
     assert_eq!(p.verify_callback(&huge).unwrap_err().code(), 2006);
 }
 
-/// A body that would expand into a gigantic canonical string (one long key over many short
-/// values: every line repeats the key) is error 2015, without building it. Unchecked, this 2 MB
-/// body would need about 90 GB.
+/// The body an `expanding_bodies` case of `tests/vectors/limits.json` describes.
+fn expanding_body(case: &Value) -> String {
+    let key_len = case["key_len"].as_u64().unwrap() as usize;
+    let children = case["children"].as_u64().unwrap();
+    let entries: Vec<String> = (0..children).map(|i| format!("\"a{i}\":0")).collect();
+    format!(
+        "{{\"{}\":{{{}}},\"signature\":\"{}==\"}}",
+        "k".repeat(key_len),
+        entries.join(","),
+        "A".repeat(86)
+    )
+}
+
+/// Bodies that would expand into a gigantic canonical string (one long key over many short
+/// values: every line repeats the key) are error 2015, without building it; the limit is on the
+/// canonical text itself, to the byte (`tests/vectors/limits.json`).
 #[test]
 fn canonical_expansion_is_bounded() {
-    use wallet_partner::signature::{canonical_string, MAX_BODY_BYTES, MAX_CANONICAL_BYTES};
+    use wallet_partner::signature::{canonical_string, verify_body, MAX_BODY_BYTES};
+    let limits = common::load("limits.json");
+    let limit = limits["canonical_limit_bytes"].as_u64().unwrap() as usize;
+    assert_eq!(limit, wallet_partner::signature::MAX_CANONICAL_BYTES);
     let p = project();
-    let key = "k".repeat(1 << 20);
-    let children: Vec<String> = (0..90_000).map(|i| format!("\"a{i}\":0")).collect();
-    let body = format!(
-        "{{\"{key}\":{{{}}},\"signature\":\"{}==\"}}",
-        children.join(","),
-        "A".repeat(86)
-    );
-    assert!(body.len() <= MAX_BODY_BYTES && body.len() > 2_000_000);
-    let err = p.verify_callback(body.as_bytes()).unwrap_err();
-    assert_eq!(err.code(), 2015, "{err}");
-    assert_eq!(err.kind(), "canonical_too_large");
-    assert!(err.to_string().contains(&MAX_CANONICAL_BYTES.to_string()));
-    let value: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(canonical_string(&value).unwrap_err().code(), 2015);
-    assert_eq!(
-        wallet_partner::signature::verify_body(body.as_bytes(), &SecretKey::new("s"))
-            .unwrap_err()
-            .code(),
-        2015
-    );
-
-    // The limit is on the canonical text itself, to the byte.
-    let at_limit = json!({ "a": "x".repeat(MAX_CANONICAL_BYTES - 2) });
-    assert_eq!(
-        canonical_string(&at_limit).unwrap().len(),
-        MAX_CANONICAL_BYTES
-    );
-    let over = json!({ "a": "x".repeat(MAX_CANONICAL_BYTES - 1) });
-    assert!(matches!(
-        canonical_string(&over),
-        Err(Error::CanonicalTooLarge { limit }) if limit == MAX_CANONICAL_BYTES
-    ));
+    for case in limits["expanding_bodies"].as_array().unwrap() {
+        let name = common::s(case, "name");
+        let code = case["code"].as_u64().unwrap() as u32;
+        let body = expanding_body(case);
+        assert!(body.len() <= MAX_BODY_BYTES, "{name}");
+        let err = p.verify_callback(body.as_bytes()).unwrap_err();
+        assert_eq!(err.code(), code, "{name}: {err}");
+        assert_eq!(err.kind(), "canonical_too_large");
+        assert!(
+            err.to_string().contains(&limit.to_string()),
+            "{name}: {err}"
+        );
+        assert_eq!(
+            verify_body(body.as_bytes(), &SecretKey::new("s"))
+                .unwrap_err()
+                .code(),
+            code,
+            "{name}"
+        );
+        let value: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(canonical_string(&value).unwrap_err().code(), code, "{name}");
+    }
+    for case in limits["canonical_boundary"].as_array().unwrap() {
+        let name = common::s(case, "name");
+        let value_len = case["value_len"].as_u64().unwrap() as usize;
+        let result = canonical_string(&json!({ "a": "x".repeat(value_len) }));
+        match case["canonical_len"].as_u64() {
+            Some(len) => assert_eq!(result.unwrap().len(), len as usize, "{name}"),
+            None => {
+                let err = result.unwrap_err();
+                assert_eq!(Some(u64::from(err.code())), case["code"].as_u64(), "{name}");
+                assert!(
+                    matches!(err, Error::CanonicalTooLarge { limit: l } if l == limit),
+                    "{name}: {err:?}"
+                );
+            }
+        }
+    }
 }
 
 /// Every field the decoder reads, given the wrong type, is error 2004 naming the field.

@@ -275,6 +275,37 @@ TEST(Threads, ManyPaymentsOneSharedProject) {
     }
 }
 
+// Bodies that would expand into a gigantic canonical string are 2015 (tests/vectors/limits.json
+// describes how to build each body).
+TEST(Limits, CanonicalExpansionIsBounded) {
+    json limits = load("limits.json");
+    std::string limit = std::to_string(limits["canonical_limit_bytes"].get<uint64_t>());
+    wp::Project project(48039, "secret");
+    for (const json &c : limits["expanding_bodies"]) {
+        std::string name = c["name"];
+        std::string body = "{\"" + std::string(c["key_len"].get<size_t>(), 'k') + "\":{";
+        for (int i = 0; i < c["children"].get<int>(); i++) {
+            body += (i ? ",\"a" : "\"a") + std::to_string(i) + "\":0";
+        }
+        body += "},\"signature\":\"" + std::string(86, 'A') + "==\"}";
+        EXPECT_LE(body.size(), 2u * 1024u * 1024u) << name;
+        try {
+            project.verify_callback(body);
+            ADD_FAILURE() << name << ": accepted";
+        } catch (const wp::Error &e) {
+            EXPECT_EQ(e.code(), c["code"].get<uint32_t>()) << name;
+            EXPECT_NE(std::string(e.what()).find(limit), std::string::npos) << e.what();
+        }
+        try {
+            wp::canonical_string(body);
+            ADD_FAILURE() << name << ": canonical string built";
+        } catch (const wp::Error &e) {
+            EXPECT_EQ(e.code(), c["code"].get<uint32_t>()) << name;
+        }
+    }
+    // canonical_boundary needs a parsed object; the C API takes JSON text (see the vector).
+}
+
 TEST(Wrapper, ErrorsCarryCodesAndMessages) {
     try {
         wp::Project bad(0, "s");

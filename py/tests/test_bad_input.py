@@ -4,6 +4,7 @@ import json
 import pytest
 
 import wallet_partner as wp
+from conftest import load
 
 SECRET = "bad-input-secret"
 CUSTOMER = {"id": "c1", "ip_address": "203.0.113.7", "first_name": "A", "last_name": "B",
@@ -56,26 +57,38 @@ def test_untrusted_bodies(project, body, code, cls):
     assert isinstance(err.value, ValueError)
 
 
-def expanding_body() -> bytes:
-    """One 1 MiB key over 90,000 short values: every canonical line repeats the key (~90 GB)."""
-    children = ",".join(f'"a{i}":0' for i in range(90_000))
-    return ('{"' + "k" * (1 << 20) + '":{' + children + '},"signature":"' + "A" * 86 + '=="}').encode()
+LIMITS = load("limits.json")
 
 
-def test_canonical_expansion_is_bounded(project):
-    body = expanding_body()
-    assert 2_000_000 < len(body) <= 2 * 1024 * 1024
+def expanding_body(case) -> bytes:
+    """The body an `expanding_bodies` case of tests/vectors/limits.json describes."""
+    entries = ",".join(f'"a{i}":0' for i in range(case["children"]))
+    return ('{"' + "k" * case["key_len"] + '":{' + entries + '},"signature":"' + "A" * 86 + '=="}').encode()
+
+
+@pytest.mark.parametrize("case", LIMITS["expanding_bodies"], ids=lambda c: c["name"])
+def test_canonical_expansion_is_bounded(project, case):
+    body = expanding_body(case)
+    assert len(body) <= 2 * 1024 * 1024
     with pytest.raises(wp.ProtocolError) as err:
         project.verify_callback(body)
-    assert err.value.code == 2015
+    assert err.value.code == case["code"]
     assert "canonical string" in str(err.value)
+    assert str(LIMITS["canonical_limit_bytes"]) in str(err.value)
     with pytest.raises(wp.ProtocolError) as err:
         wp.canonical_string(json.loads(body))
-    assert err.value.code == 2015
-    limit = 8 * 1024 * 1024
-    assert len(wp.canonical_string({"a": "x" * (limit - 2)})) == limit
-    with pytest.raises(wp.ProtocolError):
-        wp.canonical_string({"a": "x" * (limit - 1)})
+    assert err.value.code == case["code"]
+
+
+@pytest.mark.parametrize("case", LIMITS["canonical_boundary"], ids=lambda c: c["name"])
+def test_canonical_limit_is_exact(case):
+    params = {"a": "x" * case["value_len"]}
+    if "canonical_len" in case:
+        assert len(wp.canonical_string(params)) == case["canonical_len"]
+    else:
+        with pytest.raises(wp.ProtocolError) as err:
+            wp.canonical_string(params)
+        assert err.value.code == case["code"]
 
 
 def test_bytearray_is_accepted(project):

@@ -48,15 +48,26 @@ class BadInputTest {
         assertEquals(2003u, errorCode { canonicalString("") })
     }
 
-    /** One 1 MiB key over 90,000 short values would expand to ~90 GB of canonical text: 2015. */
+    /** Bodies that would expand into a gigantic canonical string are 2015 (tests/vectors/limits.json). */
     @Test
     fun canonicalExpansionIsBounded() {
-        val children = (0 until 90_000).joinToString(",") { "\"a$it\":0" }
-        val body = "{\"" + "k".repeat(1 shl 20) + "\":{" + children + "},\"signature\":\"" + "A".repeat(86) + "==\"}"
-        assert(body.length in 2_000_001..2 * 1024 * 1024)
-        val e = assertThrows(WalletPartnerException.Protocol::class.java) { verifyCallback(project, body.toByteArray()) }
-        assertEquals(2015u, e.code)
-        assertEquals(2015u, errorCode { canonicalString(body) })
+        val limits = Vectors.obj("limits.json")
+        val limit = limits.getLong("canonical_limit_bytes")
+        val cases = limits.getJSONArray("expanding_bodies")
+        for (n in 0 until cases.length()) {
+            val case = cases.getJSONObject(n)
+            val name = case.getString("name")
+            val code = case.getLong("code").toUInt()
+            val entries = (0 until case.getInt("children")).joinToString(",") { "\"a$it\":0" }
+            val body = "{\"" + "k".repeat(case.getInt("key_len")) + "\":{" + entries + "},\"signature\":\"" +
+                "A".repeat(86) + "==\"}"
+            assert(body.length <= 2 * 1024 * 1024) { name }
+            val e = assertThrows(WalletPartnerException.Protocol::class.java, { verifyCallback(project, body.toByteArray()) }, name)
+            assertEquals(code, e.code, name)
+            assert(e.message!!.contains(limit.toString())) { name }
+            assertEquals(code, errorCode { canonicalString(body) }, name)
+        }
+        // canonical_boundary needs a parsed object; canonicalString takes JSON text (see the vector).
     }
 
     @Test
