@@ -640,9 +640,10 @@ fn walk_array<'a>(
         return Err(Error::NestingTooDeep(MAX_DEPTH));
     }
     let base = s.prefix.len();
+    let mut index = itoa::Buffer::new();
     for (i, item) in items.iter().enumerate() {
-        use std::fmt::Write as _;
-        let _ = write!(s.prefix, "{i}:");
+        s.prefix.push_str(index.format(i));
+        s.prefix.push_ascii(b':');
         let child = Ctx {
             depth: ctx.depth + 1,
             skip_signature_here: false,

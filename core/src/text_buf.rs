@@ -114,13 +114,6 @@ impl<'b> TextBuf<'b> {
     }
 }
 
-impl std::fmt::Write for TextBuf<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.push_str(s);
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
