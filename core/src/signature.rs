@@ -101,14 +101,12 @@ pub fn canonical_string(params: &Value) -> Result<String> {
 
 /// The canonical text, in natural order.
 fn canonical_text(entries: &Entries<'_>, skip: Skip, bump: &Bump) -> Result<String> {
-    if let Some(t) = Text::of(entries, skip, entries.len() * 96, bump)? {
+    let text = TextBuf::with_capacity_in(entries.len() * 96, bump);
+    let t = Text::of(entries, skip, Variant::DOCUMENTED, text, bump)?;
+    if !t.ties {
         return Ok(t.text.as_str().to_owned());
     }
-    let flat = Flat::new(entries, skip, bump)?;
-    let order = flat.natural_order(true);
-    let mut out = String::with_capacity(flat.text_len(&order));
-    flat.write(&order, |piece| out.push_str(piece));
-    Ok(out)
+    Ok(Flat::new(entries, skip, bump)?.text(Variant::DOCUMENTED))
 }
 
 /// Signs a JSON object: `base64(HMAC-SHA512(key, canonical_string(params)))`.
@@ -219,44 +217,103 @@ pub(crate) fn verify_node(
     };
     // (a) as documented: natural order, nested `signature` keys kept. Usually the only check.
     let capacity = (size_hint + size_hint / 2).max(entries.len() * 96);
-    let fast = Text::of(entries, skip, capacity, bump)?;
-    if let Some(t) = &fast {
-        let mut mac = key.mac();
-        mac.update(t.text.as_bytes());
-        if mac.verify_slice(given).is_ok() {
-            return Ok(());
-        }
+    let text = TextBuf::with_capacity_in(capacity, bump);
+    let documented = Text::of(entries, skip, Variant::DOCUMENTED, text, bump)?;
+    if !documented.ties && mac_matches(key, documented.text.as_bytes(), given) {
+        return Ok(());
     }
-    let flat = Flat::new(entries, skip, bump)?;
-    // One buffer, one HMAC update: many small updates cost more than the hashing.
-    let mut text = String::new();
-    let mut matches = |order: &[u32]| {
-        text.clear();
-        text.reserve(flat.text_len(order));
-        flat.write(order, |piece| text.push_str(piece));
-        let mut mac = key.mac();
-        mac.update(text.as_bytes());
-        mac.verify_slice(given).is_ok()
+    other_variants(entries, skip, documented, key, given, bump)
+}
+
+/// Whether HMAC-SHA512 of `text` is `given` (constant time). One buffer, one HMAC update:
+/// many small updates cost more than the hashing.
+#[inline]
+fn mac_matches(key: &SecretKey, text: &[u8], given: &[u8]) -> bool {
+    let mut mac = key.mac();
+    mac.update(text);
+    mac.verify_slice(given).is_ok()
+}
+
+/// The variants after (a), as walked, did not match (SPEC §2.1): (a) by a full sort if its walk
+/// met ties, (b) nested `signature` keys removed, (c) either in plain byte order. Each is walked
+/// into the same buffer; a byte-order text that reorders nothing equals its natural-order twin,
+/// already tried, and is not hashed again.
+#[cold]
+#[inline(never)]
+fn other_variants<'a>(
+    entries: &'a Entries<'a>,
+    skip: Skip,
+    documented: Text<'_>,
+    key: &SecretKey,
+    given: &[u8],
+    bump: &Bump,
+) -> Result<()> {
+    let mut flat = None;
+    let mut full_sort = |variant: Variant| -> Result<bool> {
+        let flat = match &mut flat {
+            Some(flat) => flat,
+            none => none.insert(Flat::new(entries, skip, bump)?),
+        };
+        Ok(mac_matches(key, flat.text(variant).as_bytes(), given))
     };
-    let natural = flat.natural_order(true);
-    if fast.is_none() && matches(&natural) {
+    if documented.ties && full_sort(Variant::DOCUMENTED)? {
         return Ok(());
     }
-    // (b) nested `signature` keys removed; (c) either, in plain byte order.
-    let has_nested = flat.lines.iter().any(|l| l.nested_signature);
-    if has_nested && matches(&flat.natural_order(false)) {
-        return Ok(());
-    }
-    let bytewise = flat.byte_order(true);
-    if bytewise != natural {
-        if matches(&bytewise) {
+    let has_nested = documented.nested_signature;
+    let mut text = documented.text;
+    for variant in [
+        Variant::NESTED_REMOVED,
+        Variant::BYTE_ORDER,
+        Variant::BYTE_ORDER_NESTED_REMOVED,
+    ] {
+        if variant.drop_nested && !has_nested {
+            continue;
+        }
+        text.truncate(0);
+        let t = Text::of(entries, skip, variant, text, bump)?;
+        let matched = if t.ties {
+            full_sort(variant)?
+        } else {
+            (!variant.bytes || t.reordered) && mac_matches(key, t.text.as_bytes(), given)
+        };
+        if matched {
             return Ok(());
         }
-        if has_nested && matches(&flat.byte_order(false)) {
-            return Ok(());
-        }
+        text = t.text;
     }
     Err(Error::InvalidSignature)
+}
+
+/// The orders and removals a received message may have been signed with (SPEC §2.1).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Variant {
+    /// Plain byte order of the paths instead of natural order.
+    bytes: bool,
+    /// Every nested key named `signature` removed.
+    drop_nested: bool,
+}
+
+impl Variant {
+    /// (a), the documented rule, and the only one used for signing.
+    const DOCUMENTED: Variant = Variant {
+        bytes: false,
+        drop_nested: false,
+    };
+    /// (b)
+    const NESTED_REMOVED: Variant = Variant {
+        bytes: false,
+        drop_nested: true,
+    };
+    /// (c) of (a)
+    const BYTE_ORDER: Variant = Variant {
+        bytes: true,
+        drop_nested: false,
+    };
+    /// (c) of (b)
+    const BYTE_ORDER_NESTED_REMOVED: Variant = Variant {
+        bytes: true,
+        drop_nested: true,
+    };
 }
 
 fn locate_signature<'e>(entries: &'e Entries<'_>) -> Result<(&'e str, Skip)> {
@@ -416,9 +473,11 @@ fn sort_prefix(key: &[u8], colon: bool) -> (u64, bool) {
 #[derive(Clone, Copy)]
 struct Ctx {
     depth: usize,
-    skip_signature_here: bool,
+    /// This object's key `signature` is left out: the signature itself, or (b) any.
+    drop_signature_here: bool,
     nested: bool,
     skip: Skip,
+    variant: Variant,
 }
 
 /// Receives the lines of a flattened object, in natural order of their paths.
@@ -427,6 +486,8 @@ trait Sink<'a> {
     fn line(&mut self, path: &TextBuf<'_>, value: &'a str, nested_signature: bool);
     /// Two distinct keys compared equal: the order must be fixed by a full sort.
     fn ties(&mut self);
+    /// A byte-order walk put some siblings out of natural order.
+    fn reordered(&mut self) {}
 }
 
 /// The canonical text itself, written as the walk goes (the common, fast case).
@@ -435,24 +496,30 @@ struct Text<'b> {
     started: bool,
     nested_signature: bool,
     ties: bool,
+    /// For a byte-order walk: whether its order differs from natural order anywhere (if not,
+    /// the text is the natural-order one).
+    reordered: bool,
 }
 
 impl<'b> Text<'b> {
-    /// The canonical text of an object, when no full sort is needed (else `None`).
+    /// The canonical text of an object in a variant, written into `text` (empty); valid only
+    /// if `ties` stays false (else the order needs a full sort of the paths: [`Flat`]).
     fn of<'a>(
         entries: &'a Entries<'a>,
         skip: Skip,
-        capacity: usize,
-        bump: &'b Bump,
-    ) -> Result<Option<Text<'b>>> {
+        variant: Variant,
+        text: TextBuf<'b>,
+        bump: &Bump,
+    ) -> Result<Text<'b>> {
         let mut t = Text {
-            text: TextBuf::with_capacity_in(capacity, bump),
+            text,
             started: false,
             nested_signature: false,
             ties: false,
+            reordered: false,
         };
-        walk(entries, skip, &mut t, bump)?;
-        Ok(if t.ties { None } else { Some(t) })
+        walk(entries, skip, variant, &mut t, bump)?;
+        Ok(t)
     }
 }
 
@@ -469,6 +536,9 @@ impl<'a> Sink<'a> for Text<'_> {
     }
     fn ties(&mut self) {
         self.ties = true;
+    }
+    fn reordered(&mut self) {
+        self.reordered = true;
     }
 }
 
@@ -489,10 +559,12 @@ impl<'a> Sink<'a> for Flat<'a> {
     }
 }
 
-/// Walks an object depth-first, children sorted, and hands every scalar to the sink.
+/// Walks an object depth-first, children sorted in the variant's order (natural order for
+/// [`Flat`], which sorts its lines itself), and hands every scalar to the sink.
 fn walk<'a>(
     entries: &'a Entries<'a>,
     skip: Skip,
+    variant: Variant,
     sink: &mut impl Sink<'a>,
     bump: &Bump,
 ) -> Result<()> {
@@ -503,9 +575,10 @@ fn walk<'a>(
     };
     let ctx = Ctx {
         depth: 1,
-        skip_signature_here: skip == Skip::TopSignature,
+        drop_signature_here: skip == Skip::TopSignature || variant.drop_nested,
         nested: false,
         skip,
+        variant,
     };
     walk_object(entries, &mut scratch, ctx, sink)
 }
@@ -523,14 +596,10 @@ fn walk_object<'a>(
     let kids_base = s.kids.len();
     let mut colon = false;
     for (i, (key, value)) in entries.iter().enumerate() {
-        if *key == "frame_mode" || (ctx.skip_signature_here && *key == "signature") {
+        if *key == "frame_mode" || (ctx.drop_signature_here && *key == "signature") {
             continue;
         }
-        let container = match value {
-            Node::Obj(e) => !e.is_empty(),
-            Node::Arr(a) => !a.is_empty(),
-            _ => false,
-        };
+        let container = sorts_as_container(value);
         let (prefix, escape) = sort_prefix(key.as_bytes(), container);
         colon |= escape;
         s.kids.push(Kid {
@@ -543,14 +612,21 @@ fn walk_object<'a>(
     let top = ctx.depth == 1;
     let mut ties = false;
     let kids = &mut s.kids[kids_base..];
-    // Usually every key is decided by its prefix, and all prefixes differ: then plain integer
-    // order is the natural order. Otherwise (or on a shared prefix) the full comparison below.
-    let decided = kids.iter().all(|k| k.prefix != 0);
-    if decided {
-        kids.sort_unstable_by_key(|k| k.prefix);
-    }
-    if !decided || kids.windows(2).any(|w| w[0].prefix == w[1].prefix) {
-        sort_kids(kids, entries, top, &mut ties);
+    if ctx.variant.bytes {
+        if sort_kids_bytewise(kids, entries, top) {
+            sink.reordered();
+        }
+    } else {
+        // Usually every key is decided by its prefix, and all prefixes differ: then plain
+        // integer order is the natural order. Otherwise (or on a shared prefix) the full
+        // comparison below.
+        let decided = kids.iter().all(|k| k.prefix != 0);
+        if decided {
+            kids.sort_unstable_by_key(|k| k.prefix);
+        }
+        if !decided || kids.windows(2).any(|w| w[0].prefix == w[1].prefix) {
+            sort_kids(kids, entries, top, &mut ties);
+        }
     }
     // A key with `:` can compare against a sibling's child path (`n::a` vs `n:a`): only a
     // full sort of the paths orders that right.
@@ -569,17 +645,50 @@ fn walk_object<'a>(
         s.prefix.push_ascii(b':');
         let child = Ctx {
             depth: ctx.depth,
-            skip_signature_here: ctx.depth == 1
-                && ctx.skip == Skip::GeneralSignature
-                && *key == "general",
+            drop_signature_here: ctx.variant.drop_nested
+                || (ctx.depth == 1 && ctx.skip == Skip::GeneralSignature && *key == "general"),
             nested: ctx.nested || *key == "signature",
             skip: ctx.skip,
+            variant: ctx.variant,
         };
         walk_value(value, s, child, sink)?;
         s.prefix.truncate(base);
     }
     s.kids.truncate(kids_base);
     Ok(())
+}
+
+/// Sorts an object's children in plain byte order of their keys (variant (c)); true when that
+/// is not their natural order. Distinct keys never compare equal bytewise, but `k:` (a
+/// container) can equal a key `k:`: such a key has a `:`, which makes the caller ask for a
+/// full sort anyway.
+#[cold]
+#[inline(never)]
+fn sort_kids_bytewise(kids: &mut [Kid], entries: &Entries<'_>, top: bool) -> bool {
+    let key = |k: &Kid| Key {
+        bytes: entries[k.index as usize].0.as_bytes(),
+        colon: k.container,
+    };
+    // The first eight bytes (zero-padded) as an integer order most pairs without `memcmp`.
+    let prefix = |k: &Kid| {
+        let key = key(k);
+        let mut p = [0u8; 8];
+        for (i, b) in p.iter_mut().enumerate().take(key.len()) {
+            *b = key.at(i);
+        }
+        u64::from_be_bytes(p)
+    };
+    kids.sort_by_cached_key(|k| prefix(k));
+    let mut start = 0;
+    while start < kids.len() {
+        let p = prefix(&kids[start]);
+        let end = start + kids[start..].iter().take_while(|k| prefix(k) == p).count();
+        kids[start..end].sort_unstable_by(|a, b| byte_cmp_keys(key(a), key(b)));
+        start = end;
+    }
+    // Sorted bytewise and every neighbour in natural order too: the orders are the same.
+    kids.windows(2)
+        .any(|w| nat_cmp_keys(key(&w[0]), key(&w[1]), top) != Ordering::Less)
 }
 
 /// Sorts an object's children in natural order of their keys (with the prefix shortcut where it
@@ -639,20 +748,82 @@ fn walk_array<'a>(
     if ctx.depth + 1 > MAX_DEPTH {
         return Err(Error::NestingTooDeep(MAX_DEPTH));
     }
+    let child = Ctx {
+        depth: ctx.depth + 1,
+        drop_signature_here: ctx.variant.drop_nested,
+        ..ctx
+    };
     let base = s.prefix.len();
     let mut index = itoa::Buffer::new();
+    // Indices in natural order are numeric order; bytewise they differ from 10 on.
+    if ctx.variant.bytes && items.len() > 10 {
+        sink.reordered();
+        let mut order = Vec::with_capacity(items.len());
+        for first in 0..10 {
+            indices_bytewise(first, items, &mut order);
+        }
+        for i in order {
+            s.prefix.push_str(index.format(i));
+            s.prefix.push_ascii(b':');
+            walk_value(&items[i], s, child, sink)?;
+            s.prefix.truncate(base);
+        }
+        return Ok(());
+    }
     for (i, item) in items.iter().enumerate() {
         s.prefix.push_str(index.format(i));
         s.prefix.push_ascii(b':');
-        let child = Ctx {
-            depth: ctx.depth + 1,
-            skip_signature_here: false,
-            ..ctx
-        };
         walk_value(item, s, child, sink)?;
         s.prefix.truncate(base);
     }
     Ok(())
+}
+
+/// Whether a child sorts as `key:` among its siblings: it has lines below it. An empty
+/// container has none, so where it sorts does not matter.
+fn sorts_as_container(value: &Node<'_>) -> bool {
+    match value {
+        Node::Obj(e) => !e.is_empty(),
+        Node::Arr(a) => !a.is_empty(),
+        _ => false,
+    }
+}
+
+/// Appends, in plain byte order of their paths, index `i` of an array and every index whose
+/// digits start with `i`'s: `i` itself first (`1` < `10`), or last when it is a container
+/// (`1:` > `19`: `:` sorts after the digits). Recursion depth is the number of digits.
+fn indices_bytewise(i: usize, items: &[Node<'_>], out: &mut Vec<usize>) {
+    let Some(item) = items.get(i) else {
+        return;
+    };
+    let container = sorts_as_container(item);
+    if !container {
+        out.push(i);
+    }
+    if i != 0 {
+        for digit in 0..10 {
+            match i.checked_mul(10).map(|t| t + digit) {
+                Some(child) if child < items.len() => indices_bytewise(child, items, out),
+                _ => break,
+            }
+        }
+    }
+    if container {
+        out.push(i);
+    }
+}
+
+/// Plain byte order of two keys (each with its virtual `:` when a container).
+fn byte_cmp_keys(a: Key<'_>, b: Key<'_>) -> Ordering {
+    let n = a.bytes.len().min(b.bytes.len());
+    a.bytes[..n].cmp(&b.bytes[..n]).then_with(|| {
+        // One is a prefix of the other: the virtual `:`s and the lengths decide.
+        let (la, lb) = (a.len(), b.len());
+        (n..la.min(lb))
+            .map(|i| a.at(i).cmp(&b.at(i)))
+            .find(|o| o.is_ne())
+            .unwrap_or(la.cmp(&lb))
+    })
 }
 
 impl<'a> Flat<'a> {
@@ -662,7 +833,7 @@ impl<'a> Flat<'a> {
             lines: Vec::with_capacity(entries.len() * 6),
             ties: false,
         };
-        walk(entries, skip, &mut flat, bump)?;
+        walk(entries, skip, Variant::DOCUMENTED, &mut flat, bump)?;
         Ok(flat)
     }
 
@@ -694,6 +865,19 @@ impl<'a> Flat<'a> {
         let mut idx = self.indices(keep_nested);
         idx.sort_by(|&a, &b| self.path(a).cmp(self.path(b)));
         idx
+    }
+
+    /// The canonical text of a variant, by a full sort of the lines.
+    fn text(&self, variant: Variant) -> String {
+        let keep_nested = !variant.drop_nested;
+        let order = if variant.bytes {
+            self.byte_order(keep_nested)
+        } else {
+            self.natural_order(keep_nested)
+        };
+        let mut out = String::with_capacity(self.text_len(&order));
+        self.write(&order, |piece| out.push_str(piece));
+        out
     }
 
     fn text_len(&self, order: &[u32]) -> usize {
@@ -948,6 +1132,86 @@ mod tests {
             assert_eq!(natural_cmp(a, b), want, "{a} vs {b}");
             assert_eq!(natural_cmp(b, a), want.reverse(), "{b} vs {a}");
         }
+    }
+
+    /// Every variant's walked text equals the full sort of its lines ([`Flat`]), on keys that
+    /// part at a digit, a `:`, a `-` or a length, each as a scalar, an object or a long array.
+    #[test]
+    fn walked_variants_equal_the_full_sort() {
+        let keys = [
+            "item1",
+            "item10",
+            "item2",
+            "a",
+            "a0",
+            "a-",
+            "A",
+            "x01",
+            "x1",
+            "signature",
+            "k:",
+        ];
+        let shapes = [
+            json!(7),
+            json!({"z": 1, "signature": "s"}),
+            json!([0, 1, {"q": 2}, 3, 4, 5, 6, 7, 8, 9, [10], 11]),
+        ];
+        let variants = [
+            Variant::DOCUMENTED,
+            Variant::NESTED_REMOVED,
+            Variant::BYTE_ORDER,
+            Variant::BYTE_ORDER_NESTED_REMOVED,
+        ];
+        let (mut compared, mut unchanged) = (0, 0);
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                for c in &keys[..2] {
+                    for (sa, sb, sc) in (0..27).map(|n| (n % 3, n / 3 % 3, n / 9)) {
+                        let mut inner = serde_json::Map::new();
+                        inner.insert((*a).into(), shapes[sa].clone());
+                        inner.insert((*b).into(), shapes[sb].clone());
+                        let mut outer = inner.clone();
+                        outer.insert((*c).into(), Value::Object(inner.clone()));
+                        if sc > 0 {
+                            let arr = vec![shapes[sc].clone(); 12];
+                            outer.insert("arr".into(), Value::Array(arr));
+                        }
+                        if sb == 0 && sc == 1 {
+                            // Indices of one, two and three digits, each kind of child.
+                            let long = (0..123).map(|i| shapes[(i * 7 + sa) % 3].clone());
+                            outer.insert("long".into(), long.collect());
+                        }
+                        let v = Value::Object(outer);
+                        let bump = Bump::new();
+                        let node = Node::from_value(&v, &bump);
+                        let entries = as_entries(&node).unwrap();
+                        let flat = Flat::new(entries, Skip::Nothing, &bump).unwrap();
+                        for variant in variants {
+                            let buf = TextBuf::with_capacity_in(64, &bump);
+                            let t = Text::of(entries, Skip::Nothing, variant, buf, &bump).unwrap();
+                            if t.ties {
+                                continue;
+                            }
+                            assert_eq!(t.text.as_str(), flat.text(variant), "{variant:?} {v}");
+                            compared += 1;
+                            if variant.bytes && !t.reordered {
+                                // Then it need not be hashed: it is its natural-order twin.
+                                let twin = Variant {
+                                    bytes: false,
+                                    ..variant
+                                };
+                                assert_eq!(t.text.as_str(), flat.text(twin), "{variant:?} {v}");
+                                unchanged += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            compared > 4_000 && unchanged > 100,
+            "{compared} {unchanged}"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use wallet_partner::signature::{canonical_string, natural_cmp, sign, verify_body};
+use wallet_partner::signature::{canonical_string, natural_cmp, sign, sign_string, verify_body};
 use wallet_partner::SecretKey;
 
 /// Keys that exercise the sort: digits (with leading zeros), `:`, `-`, `.`, `_`, case.
@@ -83,6 +83,62 @@ fn reference_canonical(v: &Value) -> String {
         .join(";")
 }
 
+/// Like [`json_value`], with nested keys named `signature` now and then (variants (b), (d)).
+fn json_value_with_signatures() -> impl Strategy<Value = Value> {
+    let key = prop_oneof![6 => key(), 1 => Just("signature".to_string())];
+    scalar().prop_recursive(4, 48, 14, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..14).prop_map(Value::Array),
+            prop::collection::vec((key.clone(), inner), 0..8)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+/// The variants of SPEC §2.1, naively: every line, nested `signature` keys removed or not, one
+/// full sort in natural or plain byte order of the paths.
+fn reference_variant(v: &Value, byte_order: bool, drop_nested: bool) -> String {
+    fn flat(v: &Value, path: String, drop: bool, out: &mut Vec<(String, String)>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    if k == "frame_mode" || (drop && k == "signature") {
+                        continue;
+                    }
+                    let k = k.replace(':', "::");
+                    let p = if path.is_empty() {
+                        k
+                    } else {
+                        format!("{path}:{k}")
+                    };
+                    flat(v, p, drop, out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    flat(v, format!("{path}:{i}"), drop, out);
+                }
+            }
+            Value::Null => out.push((path, String::new())),
+            Value::Bool(b) => out.push((path, if *b { "1" } else { "0" }.into())),
+            Value::Number(n) => out.push((path, n.to_string())),
+            Value::String(s) => out.push((path, s.clone())),
+        }
+    }
+    let mut lines = Vec::new();
+    flat(v, String::new(), drop_nested, &mut lines);
+    if byte_order {
+        lines.sort_by(|a, b| a.0.cmp(&b.0));
+    } else {
+        lines.sort_by(|a, b| natural_cmp(&a.0, &b.0).then_with(|| a.0.cmp(&b.0)));
+    }
+    lines
+        .into_iter()
+        .map(|(p, v)| format!("{p}:{v}"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 fn reversed(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
@@ -118,6 +174,22 @@ proptest! {
         msg["signature"] = Value::String(sign(&v, &key).unwrap());
         let body = serde_json::to_vec(&msg).unwrap();
         prop_assert!(verify_body(&body, &key).is_ok());
+        prop_assert_eq!(verify_body(&body, &SecretKey::new("another key")).unwrap_err().code(), 2002);
+    }
+
+    #[test]
+    fn every_signing_variant_verifies(
+        kv in prop::collection::vec((key(), json_value_with_signatures()), 1..10),
+        byte_order in any::<bool>(),
+        drop_nested in any::<bool>(),
+    ) {
+        let v = Value::Object(kv.into_iter().collect());
+        let key = SecretKey::new("variant-secret");
+        let text = reference_variant(&v, byte_order, drop_nested);
+        let mut msg = v.clone();
+        msg["signature"] = Value::String(sign_string(&text, &key));
+        let body = serde_json::to_vec(&msg).unwrap();
+        prop_assert!(verify_body(&body, &key).is_ok(), "byte_order={} drop_nested={} text={}", byte_order, drop_nested, text);
         prop_assert_eq!(verify_body(&body, &SecretKey::new("another key")).unwrap_err().code(), 2002);
     }
 
