@@ -107,7 +107,8 @@ fn main() -> Result<(), wallet_partner::Error> {
     let mut declined = Payment::new(&project, order("order-1002", 99_900))?;
     let req = declined.start_gate_sale(&project, now)?;
     let answer = platform.handle(&req);
-    declined.on_response(&project, answer.http_status, &answer.body, now)?;
+    let step = declined.on_response(&project, answer.http_status, &answer.body, now)?;
+    show_step(&step, &declined);
     for body in platform.complete_sale(declined.id(), SaleScenario::Decline)? {
         let callback = project.verify_callback(&body)?;
         let step = declined.apply(&project, &callback, now)?;
@@ -129,7 +130,8 @@ fn main() -> Result<(), wallet_partner::Error> {
     let mut late = Payment::new(&project, order("order-1003", 20_000))?;
     let req = late.start_gate_sale(&project, now)?;
     let answer = platform.handle(&req);
-    late.on_response(&project, answer.http_status, &answer.body, now)?;
+    let step = late.on_response(&project, answer.http_status, &answer.body, now)?;
+    show_step(&step, &late);
     let callbacks = platform.complete_sale(late.id(), SaleScenario::RedirectThenSuccess)?;
     let delivered = platform.deliver(callbacks, 2, false);
     // Deliver the success first, then the redirect late, each twice.
@@ -185,19 +187,20 @@ fn show_request(req: &HttpRequest) {
 }
 
 fn answer_status(step: &Step) -> u16 {
-    step.actions
-        .iter()
-        .find_map(|a| match a {
-            Action::AnswerCallback { http_status } => Some(*http_status),
-            _ => None,
-        })
-        .unwrap_or(200)
+    step.http_status().unwrap_or(200)
 }
 
 fn show_step(step: &Step, payment: &Payment) {
     let what = match &step.outcome {
         wallet_partner::Outcome::Transitioned { from, to } => format!("{from} → {to}"),
-        wallet_partner::Outcome::Ignored { reason } => format!("state unchanged: {reason}"),
+        wallet_partner::Outcome::Accepted => format!(
+            "accepted, still {}: waiting for the outcome by callback",
+            payment.kind()
+        ),
+        ignored @ wallet_partner::Outcome::Ignored { .. } => format!(
+            "state unchanged: {}",
+            ignored.reason_text().unwrap_or_default()
+        ),
         other => other.as_str().to_owned(),
     };
     println!("   ⇒ {what} (version {})", payment.version());
@@ -222,7 +225,6 @@ fn show_step(step: &Step, payment: &Payment) {
             Action::CheckStatus { request } => {
                 println!("   ⇒ action: ask for status: POST {}", request.url)
             }
-            Action::SendRequest { request } => println!("   ⇒ action: send POST {}", request.url),
         }
     }
 }

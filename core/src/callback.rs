@@ -112,6 +112,81 @@ pub struct CallbackData {
     pub errors: Vec<ErrorEntry>,
 }
 
+/// What a callback or a status report says about a payment: one view for both, so every
+/// binding shows the same fields whichever message it got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Message<'a> {
+    /// The project the message is for, if it says.
+    pub project_id: Option<u64>,
+    /// The payment.
+    pub payment: &'a PaymentInfo,
+    /// The operation the message is about (a callback's own; a status report's
+    /// [`StatusData::current_operation`](crate::StatusData::current_operation)).
+    pub operation: Option<&'a Operation>,
+    /// Where to send the customer, if the message asks for a redirect.
+    pub redirect: Option<&'a Redirect>,
+    /// `errors[]`.
+    pub errors: &'a [ErrorEntry],
+}
+
+impl<'a> Message<'a> {
+    /// `payment.id`.
+    pub fn payment_id(&self) -> &'a str {
+        &self.payment.id
+    }
+    /// `payment.status` (e.g. `success`).
+    pub fn payment_status(&self) -> &'a str {
+        self.payment.status.as_str()
+    }
+    /// `payment.sum.amount` in minor units.
+    pub fn amount(&self) -> Option<u64> {
+        self.payment.sum.as_ref().map(|s| s.amount)
+    }
+    /// `payment.sum.currency`.
+    pub fn currency(&self) -> Option<&'a str> {
+        self.payment.sum.as_ref().map(|s| s.currency.as_str())
+    }
+    /// `operation.type` (`sale`, `refund`).
+    pub fn operation_type(&self) -> Option<&'a str> {
+        self.operation.map(|o| o.r#type.as_str())
+    }
+    /// `operation.status`.
+    pub fn operation_status(&self) -> Option<&'a str> {
+        self.operation.map(|o| o.status.as_str())
+    }
+    /// `operation.id` (may exceed 2^53).
+    pub fn operation_id(&self) -> Option<u64> {
+        self.operation.map(|o| o.id)
+    }
+    /// `operation.code` (`"0"` for success).
+    pub fn code(&self) -> Option<&'a str> {
+        self.operation.and_then(|o| o.code.as_deref())
+    }
+    /// `operation.message`.
+    pub fn message(&self) -> Option<&'a str> {
+        self.operation.and_then(|o| o.message.as_deref())
+    }
+    /// `operation.provider.payment_id`: the partner's payment id.
+    pub fn provider_payment_id(&self) -> Option<&'a str> {
+        self.operation
+            .and_then(|o| o.provider.as_ref())
+            .and_then(|p| p.payment_id.as_deref())
+    }
+}
+
+impl CallbackData {
+    /// The message view (the same fields a status report has).
+    pub fn message(&self) -> Message<'_> {
+        Message {
+            project_id: self.project_id,
+            payment: &self.payment,
+            operation: self.operation.as_ref(),
+            redirect: self.redirect.as_ref(),
+            errors: &self.errors,
+        }
+    }
+}
+
 /// A callback whose signature has been verified. Only [`Project::verify_callback`] makes one.
 ///
 /// Dereferences to [`CallbackData`]; `raw()` keeps the body as received, for audit.

@@ -46,6 +46,29 @@ impl Project {
         Ok(p)
     }
 
+    /// A project that holds no secret: a mobile app's, which must never embed it (SPEC §2.2).
+    /// It builds requests and Payment Page parameters for a backend to sign
+    /// ([`crate::Payment::payment_page_signing_request`]); signing or verifying with it fails
+    /// with [`Error::MissingField`] `secret_key`. The id is checked at once.
+    ///
+    /// ```
+    /// use wallet_partner::Project;
+    /// let p = Project::without_secret(48039)?;
+    /// assert_eq!(p.signing_key().unwrap_err().code(), 1003);
+    /// assert_eq!(Project::without_secret(0).unwrap_err().code(), 1005);
+    /// # Ok::<(), wallet_partner::Error>(())
+    /// ```
+    pub fn without_secret(project_id: u64) -> Result<Project> {
+        let p = Project::new(project_id, SecretKey::new(""));
+        p.checked_id()?;
+        Ok(p)
+    }
+
+    /// Whether this project holds a secret (see [`Project::without_secret`]).
+    pub fn has_secret(&self) -> bool {
+        !self.key.is_empty()
+    }
+
     /// Uses another Gate base URL (e.g. a test environment). A trailing `/` is dropped.
     pub fn with_gate_url(mut self, url: impl Into<String>) -> Project {
         self.gate_url = url.into().trim_end_matches('/').to_owned();

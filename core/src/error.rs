@@ -59,6 +59,12 @@ pub enum Error {
         "no request is in flight: build one (sale, refund or status) before reporting its answer"
     )]
     NothingInFlight,
+    /// A new request was asked for while the sale or refund request still waits for its answer.
+    #[error("the {request} request is still in flight: feed its answer (on_response) or its failure (on_transport_failure) first")]
+    RequestInFlight {
+        /// `sale` or `refund`.
+        request: &'static str,
+    },
     /// A refund for another amount than the purchase (only full refunds exist).
     #[error("refund amount {requested} differs from the purchase amount {purchased}: wallet-partner supports full refunds only")]
     PartialRefund {
@@ -219,6 +225,7 @@ impl Error {
             Error::InvalidTransition { .. } => 1007,
             Error::PartialRefund { .. } => 1008,
             Error::NothingInFlight => 1009,
+            Error::RequestInFlight { .. } => 1010,
             Error::MissingSignature(_) => 2001,
             Error::InvalidSignature => 2002,
             Error::MalformedJson(_) => 2003,
@@ -255,6 +262,7 @@ impl Error {
             Error::InvalidTransition { .. } => "invalid_transition",
             Error::PartialRefund { .. } => "partial_refund",
             Error::NothingInFlight => "nothing_in_flight",
+            Error::RequestInFlight { .. } => "request_in_flight",
             Error::MissingSignature(_) => "missing_signature",
             Error::InvalidSignature => "invalid_signature",
             Error::MalformedJson(_) => "malformed_json",
@@ -279,15 +287,52 @@ impl Error {
         }
     }
 
-    /// The error family, from the code's thousands digit.
+    /// The error's family: what the host should do about it. Every binding maps families to
+    /// its own error classes from this one function.
+    ///
+    /// ```
+    /// use wallet_partner::{Error, ErrorFamily};
+    /// assert_eq!(Error::InvalidSignature.family(), ErrorFamily::Signature);
+    /// assert_eq!(Error::NothingInFlight.family(), ErrorFamily::Transition);
+    /// ```
     pub fn family(&self) -> ErrorFamily {
-        match self.code() / 1000 {
-            1 => ErrorFamily::Validation,
-            2 => ErrorFamily::Untrusted,
-            3 => ErrorFamily::Platform,
-            _ => ErrorFamily::Binding,
-        }
+        ErrorFamily::of_code(self.code())
     }
+
+    /// Every error code the library has, ascending (the C header exports each).
+    pub const CODES: [(u32, &'static str); 31] = [
+        (1001, "unsupported_currency"),
+        (1002, "amount_out_of_range"),
+        (1003, "missing_field"),
+        (1004, "invalid_field"),
+        (1005, "invalid_project_id"),
+        (1006, "not_an_object"),
+        (1007, "invalid_transition"),
+        (1008, "partial_refund"),
+        (1009, "nothing_in_flight"),
+        (1010, "request_in_flight"),
+        (2001, "missing_signature"),
+        (2002, "invalid_signature"),
+        (2003, "malformed_json"),
+        (2004, "malformed_message"),
+        (2005, "nesting_too_deep"),
+        (2006, "too_large"),
+        (2007, "project_mismatch"),
+        (2008, "payment_mismatch"),
+        (2009, "amount_mismatch"),
+        (2010, "currency_mismatch"),
+        (2011, "conflicting_outcome"),
+        (2012, "unexpected_response"),
+        (2013, "invalid_snapshot"),
+        (2014, "unsupported_snapshot_version"),
+        (2015, "canonical_too_large"),
+        (3001, "platform"),
+        (9001, "null_pointer"),
+        (9002, "invalid_utf8"),
+        (9003, "buffer_too_small"),
+        (9004, "panic"),
+        (9005, "invalid_argument"),
+    ];
 
     pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
         Error::InvalidField {
@@ -310,18 +355,165 @@ impl Error {
     }
 }
 
-/// The four families of errors, by code range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What kind of failure an error is, and so what the host does about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorFamily {
-    /// 1xxx: the caller's input or a call in the wrong state.
+    /// 1xxx: the caller's input is invalid (fix the order or the call).
     Validation,
-    /// 2xxx: an untrusted message was rejected.
-    Untrusted,
+    /// The call is not allowed now (1007, 1009, 1010), or a verified message contradicts a
+    /// final outcome (2011, review manually).
+    Transition,
+    /// 2001/2002: missing or invalid signature (answer a callback HTTP 400).
+    Signature,
+    /// Other 2xxx: an untrusted message was malformed, too large or about something else.
+    Protocol,
     /// 3xxx: the platform reported an error.
     Platform,
-    /// 9xxx: a binding-level failure.
+    /// 9xxx: a binding-level failure (NULL, bad UTF-8, wrong argument type, caught panic).
     Binding,
+}
+
+impl ErrorFamily {
+    /// The family of an error code (what C callers get from `wp_result_family`). Codes this
+    /// library does not have fall in the family of their range.
+    pub fn of_code(code: u32) -> ErrorFamily {
+        match code {
+            2001 | 2002 => ErrorFamily::Signature,
+            1007 | 1009 | 1010 | 2011 => ErrorFamily::Transition,
+            1000..=1999 => ErrorFamily::Validation,
+            2000..=2999 => ErrorFamily::Protocol,
+            3000..=3999 => ErrorFamily::Platform,
+            _ => ErrorFamily::Binding,
+        }
+    }
+
+    /// Every family.
+    pub const ALL: [ErrorFamily; 6] = [
+        ErrorFamily::Validation,
+        ErrorFamily::Transition,
+        ErrorFamily::Signature,
+        ErrorFamily::Protocol,
+        ErrorFamily::Platform,
+        ErrorFamily::Binding,
+    ];
+
+    /// `"validation"`, `"transition"`, `"signature"`, `"protocol"`, `"platform"` or
+    /// `"binding"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorFamily::Validation => "validation",
+            ErrorFamily::Transition => "transition",
+            ErrorFamily::Signature => "signature",
+            ErrorFamily::Protocol => "protocol",
+            ErrorFamily::Platform => "platform",
+            ErrorFamily::Binding => "binding",
+        }
+    }
 }
 
 /// Shorthand for results of this library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every variant: `Error::CODES` lists exactly their codes and kinds.
+    #[test]
+    fn codes_lists_every_variant() {
+        let s = || String::from("x");
+        let every = [
+            Error::UnsupportedCurrency {
+                field: s(),
+                got: s(),
+            },
+            Error::AmountOutOfRange {
+                field: s(),
+                got: s(),
+            },
+            Error::MissingField { field: s() },
+            Error::InvalidField {
+                field: s(),
+                reason: s(),
+            },
+            Error::InvalidProjectId(0),
+            Error::NotAnObject("x"),
+            Error::InvalidTransition {
+                action: "x",
+                state: "x",
+            },
+            Error::PartialRefund {
+                requested: 1,
+                purchased: 2,
+            },
+            Error::NothingInFlight,
+            Error::RequestInFlight { request: "sale" },
+            Error::MissingSignature("x"),
+            Error::InvalidSignature,
+            Error::MalformedJson(s()),
+            Error::MalformedMessage {
+                field: s(),
+                reason: s(),
+            },
+            Error::NestingTooDeep(1),
+            Error::TooLarge { size: 2, limit: 1 },
+            Error::ProjectMismatch {
+                expected: 1,
+                got: s(),
+            },
+            Error::PaymentMismatch {
+                expected: s(),
+                got: s(),
+            },
+            Error::AmountMismatch {
+                field: s(),
+                expected: 1,
+                got: 2,
+            },
+            Error::CurrencyMismatch {
+                field: s(),
+                got: s(),
+            },
+            Error::ConflictingOutcome {
+                state: "x",
+                outcome: s(),
+            },
+            Error::UnexpectedResponse {
+                http_status: 500,
+                detail: s(),
+            },
+            Error::InvalidSnapshot(s()),
+            Error::UnsupportedSnapshotVersion {
+                got: 2,
+                supported: 1,
+            },
+            Error::CanonicalTooLarge { limit: 1 },
+            Error::Platform {
+                http_status: 400,
+                code: s(),
+                message: s(),
+            },
+            Error::NullPointer("x"),
+            Error::InvalidUtf8("x"),
+            Error::BufferTooSmall { needed: 1 },
+            Error::Panic(s()),
+            Error::InvalidArgument(s()),
+        ];
+        let mut got: Vec<(u32, &str)> = every.iter().map(|e| (e.code(), e.kind())).collect();
+        got.sort();
+        assert_eq!(got, Error::CODES.to_vec());
+        for e in &every {
+            assert_eq!(e.family(), ErrorFamily::of_code(e.code()));
+        }
+        assert_eq!(
+            Error::ConflictingOutcome {
+                state: "x",
+                outcome: s()
+            }
+            .family(),
+            ErrorFamily::Transition
+        );
+        assert_eq!(Error::MalformedJson(s()).family(), ErrorFamily::Protocol);
+        assert_eq!(Error::InvalidArgument(s()).family(), ErrorFamily::Binding);
+    }
+}

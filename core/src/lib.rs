@@ -27,9 +27,12 @@
 //! # Ok::<(), wallet_partner::Error>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod callback;
 pub mod config;
 pub mod error;
+pub mod event;
 mod fields;
 mod json;
 pub mod lifecycle;
@@ -41,27 +44,34 @@ pub mod request;
 pub mod response;
 pub mod sandbox;
 pub mod signature;
+pub mod snapshot;
+pub mod state;
 pub mod status;
+pub mod step;
 mod text_buf;
 pub mod verified;
 
-pub use callback::{Callback, CallbackData, ErrorEntry, Money, Operation, PaymentInfo, Provider};
+pub use callback::{
+    Callback, CallbackData, ErrorEntry, Message, Money, Operation, PaymentInfo, Provider,
+};
 /// The string type of decoded message fields: short values are stored inline, without allocating.
 pub use compact_str::CompactString;
 pub use config::Project;
 pub use error::{Error, ErrorFamily, Result};
-pub use lifecycle::{EventKind, Rule, StateKind};
+pub use event::EventKind;
+pub use lifecycle::{Reason, Rule, StateKind, Then};
 pub use money::{Amount, Currency};
 pub use order::{Channel, Customer, Order, ReturnUrl};
-pub use payment::{
-    Action, DeclineReason, InFlight, Outcome, Payment, RefundAttempt, RefundOutcome, SaleRecord,
-    State, Step, Timeouts,
-};
+pub use payment::{Payment, SigningRequest};
 pub use redirect::Redirect;
 pub use request::{HttpRequest, Refund};
 pub use response::{GateResponse, StatusAnswer, StatusData, StatusReport};
 pub use signature::SecretKey;
+pub use state::{
+    DeclineReason, InFlight, RefundAttempt, RefundOutcome, SaleRecord, State, Timeouts,
+};
 pub use status::{OperationType, Status};
+pub use step::{Action, Outcome, Step};
 pub use verified::Verified;
 
 /// The library's version.

@@ -1,12 +1,17 @@
-//! The lifecycle table: every (state, event) pair and what it leads to, in one place.
+//! The lifecycle table: every (state, event) pair, where it leads **and what it does**, in
+//! one place.
 //!
-//! [`rule`] is the only place where the payment's behaviour is decided; `payment.rs` carries it
-//! out. The README's state diagram is checked against [`transitions`] by a test.
+//! [`rule`] decides everything: the next state, the action the host is asked for
+//! ([`Then`]), or why nothing changes ([`Reason`]). [`crate::event`] names the event a
+//! message or call is; `payment.rs` only carries the rule out. Changing a lifecycle rule means
+//! editing this table and nothing else. The README's state diagram is checked against
+//! [`transitions`] by a test.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::event::EventKind;
 /// The name of a payment state (the data it carries is in [`crate::State`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -93,93 +98,102 @@ impl fmt::Display for StateKind {
     }
 }
 
-/// What can happen to a payment: host calls, Gate answers, callbacks and status reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    /// The host builds (or rebuilds, to resend) the Gate sale request.
-    StartGateSale,
-    /// The host issues the Payment Page URL.
-    IssuePaymentPage,
-    /// Gate answered the sale with HTTP 200.
-    SaleAccepted,
-    /// Gate rejected the sale (an error body other than 3041, HTTP 4xx).
-    SaleRejected,
-    /// Gate answered the sale with 3041 "payment ID already exists".
-    SaleDuplicate,
-    /// A request got no usable answer (transport failure, timeout, HTTP 5xx, garbled body).
-    TransportFailure,
-    /// The sale waits for the customer at the partner (`awaiting redirect result`).
-    Redirect,
-    /// The sale is still processing.
-    Processing,
-    /// The sale succeeded.
-    SaleSucceeded,
-    /// The sale failed (`decline`, `error`, `internal error`, `external error`, `expired`).
-    SaleFailed,
-    /// The host requests a full refund.
-    RequestRefund,
-    /// Gate answered the refund with HTTP 200.
-    RefundAccepted,
-    /// Gate rejected the refund request, or a status report shows it never arrived.
-    RefundRejected,
-    /// The refund succeeded (payment `refunded`).
-    RefundSucceeded,
-    /// The refund was declined.
-    RefundDeclined,
-    /// A status request answered 3061 "not found".
-    NotFound,
-    /// A verified message with a status or operation this library does not know.
-    Unrecognized,
+/// What the host is asked to do after a rule is carried out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Then {
+    /// Nothing beyond what the call itself returns.
+    Nothing,
+    /// Send a status request (action `check_status`); the status deadline starts again.
+    CheckStatus,
+    /// Send the customer to the partner (action `redirect_customer`).
+    RedirectCustomer,
 }
 
-impl EventKind {
-    /// Every event.
-    pub const ALL: [EventKind; 17] = [
-        EventKind::StartGateSale,
-        EventKind::IssuePaymentPage,
-        EventKind::SaleAccepted,
-        EventKind::SaleRejected,
-        EventKind::SaleDuplicate,
-        EventKind::TransportFailure,
-        EventKind::Redirect,
-        EventKind::Processing,
-        EventKind::SaleSucceeded,
-        EventKind::SaleFailed,
-        EventKind::RequestRefund,
-        EventKind::RefundAccepted,
-        EventKind::RefundRejected,
-        EventKind::RefundSucceeded,
-        EventKind::RefundDeclined,
-        EventKind::NotFound,
-        EventKind::Unrecognized,
+/// Why an input changed no state: typed, so hosts and bindings can match on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The sale is still processing.
+    StillProcessing,
+    /// The refund is still processing.
+    RefundStillProcessing,
+    /// A request failed but the customer is at the partner: the outcome arrives by callback.
+    OutcomeByCallback,
+    /// A refund was declined for a payment whose sale is not settled here: ask for status.
+    RefundDeclinedUnsettled,
+    /// A refund was declined; the payment remains succeeded.
+    RefundDeclined,
+    /// The platform does not know the payment yet (a Payment Page customer may not have
+    /// submitted).
+    NotFound,
+    /// A verified message with a status or operation this library does not know.
+    UnrecognizedStatus,
+    /// No usable answer: the outcome is still unknown, ask for status.
+    NoUsableAnswer,
+    /// An answer or failure arrived while the payment waits for nothing.
+    NothingWaiting,
+    /// The status deadline passed: ask for status.
+    DeadlinePassed,
+    /// The status deadline has not passed (or the state has none).
+    NothingDue,
+}
+
+impl Reason {
+    /// Every reason.
+    pub const ALL: [Reason; 11] = [
+        Reason::StillProcessing,
+        Reason::RefundStillProcessing,
+        Reason::OutcomeByCallback,
+        Reason::RefundDeclinedUnsettled,
+        Reason::RefundDeclined,
+        Reason::NotFound,
+        Reason::UnrecognizedStatus,
+        Reason::NoUsableAnswer,
+        Reason::NothingWaiting,
+        Reason::DeadlinePassed,
+        Reason::NothingDue,
     ];
 
-    /// The snake_case name (`"sale_succeeded"`).
+    /// The stable snake_case name (`"still_processing"`), the same in every binding.
     pub fn as_str(self) -> &'static str {
         match self {
-            EventKind::StartGateSale => "start_gate_sale",
-            EventKind::IssuePaymentPage => "issue_payment_page",
-            EventKind::SaleAccepted => "sale_accepted",
-            EventKind::SaleRejected => "sale_rejected",
-            EventKind::SaleDuplicate => "sale_duplicate",
-            EventKind::TransportFailure => "transport_failure",
-            EventKind::Redirect => "redirect",
-            EventKind::Processing => "processing",
-            EventKind::SaleSucceeded => "sale_succeeded",
-            EventKind::SaleFailed => "sale_failed",
-            EventKind::RequestRefund => "request_refund",
-            EventKind::RefundAccepted => "refund_accepted",
-            EventKind::RefundRejected => "refund_rejected",
-            EventKind::RefundSucceeded => "refund_succeeded",
-            EventKind::RefundDeclined => "refund_declined",
-            EventKind::NotFound => "not_found",
-            EventKind::Unrecognized => "unrecognized",
+            Reason::StillProcessing => "still_processing",
+            Reason::RefundStillProcessing => "refund_still_processing",
+            Reason::OutcomeByCallback => "outcome_by_callback",
+            Reason::RefundDeclinedUnsettled => "refund_declined_unsettled",
+            Reason::RefundDeclined => "refund_declined",
+            Reason::NotFound => "not_found",
+            Reason::UnrecognizedStatus => "unrecognized_status",
+            Reason::NoUsableAnswer => "no_usable_answer",
+            Reason::NothingWaiting => "nothing_waiting",
+            Reason::DeadlinePassed => "deadline_passed",
+            Reason::NothingDue => "nothing_due",
+        }
+    }
+
+    /// A sentence for people (logs, the demo).
+    pub fn message(self) -> &'static str {
+        match self {
+            Reason::StillProcessing => "the sale is still processing",
+            Reason::RefundStillProcessing => "the refund is still processing",
+            Reason::OutcomeByCallback => "the customer is at the partner; the outcome arrives by callback",
+            Reason::RefundDeclinedUnsettled => {
+                "a refund was declined for a payment whose sale is not settled here; ask for status"
+            }
+            Reason::RefundDeclined => "a refund was declined; the payment remains succeeded",
+            Reason::NotFound => {
+                "the platform does not know the payment yet (a Payment Page customer may not have submitted)"
+            }
+            Reason::UnrecognizedStatus => "unrecognized status; state unchanged",
+            Reason::NoUsableAnswer => "no usable answer; the outcome is unknown, ask for status",
+            Reason::NothingWaiting => "nothing is waiting for an answer",
+            Reason::DeadlinePassed => "deadline passed; ask for status",
+            Reason::NothingDue => "nothing is due",
         }
     }
 }
 
-impl fmt::Display for EventKind {
+impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -188,10 +202,13 @@ impl fmt::Display for EventKind {
 /// What an event does in a state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {
-    /// Move to this state (it may be the same state with new data, e.g. a new redirect).
-    To(StateKind),
-    /// Accepted, state unchanged, for this reason (the step says `Ignored`).
-    Stay(&'static str),
+    /// Move to this state (it may be the same state with new data, e.g. a new redirect), then.
+    To(StateKind, Then),
+    /// The call or answer is accepted and the payment keeps waiting in its state (outcome
+    /// `Accepted`): a request was built, or Gate accepted a refund.
+    Accept(Then),
+    /// Nothing changes state, for this reason (outcome `Ignored`).
+    Ignore(Reason, Then),
     /// The same outcome the payment already has: `Duplicate`.
     Same,
     /// An older stage arriving late: `Stale`, nothing changes.
@@ -206,105 +223,105 @@ pub enum Rule {
 /// every (state, event) pair has a rule.
 pub fn rule(state: StateKind, event: EventKind) -> Rule {
     use EventKind as E;
+    use Reason as R;
     use Rule::*;
     use StateKind as S;
-    const STILL: &str = "the sale is still processing";
-    const WAIT_CB: &str = "the outcome arrives by callback";
-    const REFUND_NO_SALE: &str =
-        "a refund was declined for a payment whose sale is not settled here; ask for status";
-    const NOT_FOUND: &str = "the platform does not know the payment yet (a Payment Page customer may not have submitted)";
-    const UNRECOGNIZED: &str = "unrecognized status; state unchanged";
-    const ASK: &str = "no usable answer; the outcome is unknown, ask for status";
+    use Then::*;
+    let to = |s: StateKind| To(s, Nothing);
+    let ignore = |r: Reason| Ignore(r, Nothing);
     match (state, event) {
+        // Any state: a status request may always be asked for (reconciliation asks even for
+        // final payments); a deadline only falls due in a waiting state.
+        (_, E::RequestStatus) => Accept(CheckStatus),
+        (S::Pending | S::Redirected | S::Unknown | S::RefundPending, E::DeadlinePassed) => {
+            Ignore(R::DeadlinePassed, CheckStatus)
+        }
+        (S::Created | S::Succeeded | S::Declined | S::Refunded, E::DeadlinePassed) => {
+            ignore(R::NothingDue)
+        }
+        // Any state: a refund still in progress changes nothing; not found and unknown
+        // statuses are reported, never applied.
+        (_, E::RefundProcessing) => ignore(R::RefundStillProcessing),
+        (_, E::NotFound) => ignore(R::NotFound),
+        (_, E::Unrecognized) => ignore(R::UnrecognizedStatus),
+
         // Created: nothing confirmed yet. Callbacks may overtake the synchronous answer.
-        (S::Created, E::StartGateSale) => Stay("sale request built; send it"),
-        (S::Created, E::IssuePaymentPage) => To(S::Pending),
-        (S::Created, E::SaleAccepted) => To(S::Pending),
-        (S::Created, E::SaleRejected) => To(S::Declined),
-        (S::Created, E::SaleDuplicate) => To(S::Unknown),
-        (S::Created, E::TransportFailure) => To(S::Unknown),
-        (S::Created, E::Redirect) => To(S::Redirected),
-        (S::Created, E::Processing) => To(S::Pending),
-        (S::Created, E::SaleSucceeded) => To(S::Succeeded),
-        (S::Created, E::SaleFailed) => To(S::Declined),
+        (S::Created, E::StartGateSale) => Accept(Nothing),
+        (S::Created, E::IssuePaymentPage) => to(S::Pending),
+        (S::Created, E::SaleAccepted) => to(S::Pending),
+        (S::Created, E::SaleRejected) => to(S::Declined),
+        (S::Created, E::SaleDuplicate) => To(S::Unknown, CheckStatus),
+        (S::Created, E::TransportFailure) => To(S::Unknown, CheckStatus),
+        (S::Created, E::Redirect) => To(S::Redirected, RedirectCustomer),
+        (S::Created, E::Processing) => to(S::Pending),
+        (S::Created, E::SaleSucceeded) => to(S::Succeeded),
+        (S::Created, E::SaleFailed) => to(S::Declined),
         (S::Created, E::RequestRefund) => Invalid,
         (S::Created, E::RefundAccepted | E::RefundRejected) => Invalid,
-        (S::Created, E::RefundSucceeded) => To(S::Refunded),
-        (S::Created, E::RefundDeclined) => Stay(REFUND_NO_SALE),
-        (S::Created, E::NotFound) => Stay(NOT_FOUND),
-        (S::Created, E::Unrecognized) => Stay(UNRECOGNIZED),
+        (S::Created, E::RefundSucceeded) => to(S::Refunded),
+        (S::Created, E::RefundDeclined) => ignore(R::RefundDeclinedUnsettled),
 
         // Pending: the sale arrived; waiting for the customer and the partner.
         (S::Pending, E::StartGateSale) => Invalid,
-        (S::Pending, E::IssuePaymentPage) => Stay("Payment Page URL issued again"),
+        (S::Pending, E::IssuePaymentPage) => Accept(Nothing),
         (S::Pending, E::SaleAccepted) => Same,
         (S::Pending, E::SaleRejected) => Stale,
-        (S::Pending, E::SaleDuplicate) => To(S::Unknown),
-        (S::Pending, E::TransportFailure) => To(S::Unknown),
-        (S::Pending, E::Redirect) => To(S::Redirected),
-        (S::Pending, E::Processing) => Stay(STILL),
-        (S::Pending, E::SaleSucceeded) => To(S::Succeeded),
-        (S::Pending, E::SaleFailed) => To(S::Declined),
+        (S::Pending, E::SaleDuplicate) => To(S::Unknown, CheckStatus),
+        (S::Pending, E::TransportFailure) => To(S::Unknown, CheckStatus),
+        (S::Pending, E::Redirect) => To(S::Redirected, RedirectCustomer),
+        (S::Pending, E::Processing) => ignore(R::StillProcessing),
+        (S::Pending, E::SaleSucceeded) => to(S::Succeeded),
+        (S::Pending, E::SaleFailed) => to(S::Declined),
         (S::Pending, E::RequestRefund) => Invalid,
         (S::Pending, E::RefundAccepted | E::RefundRejected) => Invalid,
-        (S::Pending, E::RefundSucceeded) => To(S::Refunded),
-        (S::Pending, E::RefundDeclined) => Stay(REFUND_NO_SALE),
-        (S::Pending, E::NotFound) => Stay(NOT_FOUND),
-        (S::Pending, E::Unrecognized) => Stay(UNRECOGNIZED),
+        (S::Pending, E::RefundSucceeded) => to(S::Refunded),
+        (S::Pending, E::RefundDeclined) => ignore(R::RefundDeclinedUnsettled),
 
         // Redirected: the customer is at the partner.
         (S::Redirected, E::StartGateSale | E::IssuePaymentPage) => Invalid,
         (S::Redirected, E::SaleAccepted | E::SaleRejected | E::SaleDuplicate) => Stale,
-        (S::Redirected, E::TransportFailure) => Stay(WAIT_CB),
-        (S::Redirected, E::Redirect) => To(S::Redirected),
-        (S::Redirected, E::Processing) => Stay(STILL),
-        (S::Redirected, E::SaleSucceeded) => To(S::Succeeded),
-        (S::Redirected, E::SaleFailed) => To(S::Declined),
+        (S::Redirected, E::TransportFailure) => ignore(R::OutcomeByCallback),
+        (S::Redirected, E::Redirect) => To(S::Redirected, RedirectCustomer),
+        (S::Redirected, E::Processing) => ignore(R::StillProcessing),
+        (S::Redirected, E::SaleSucceeded) => to(S::Succeeded),
+        (S::Redirected, E::SaleFailed) => to(S::Declined),
         (S::Redirected, E::RequestRefund) => Invalid,
         (S::Redirected, E::RefundAccepted | E::RefundRejected) => Invalid,
-        (S::Redirected, E::RefundSucceeded) => To(S::Refunded),
-        (S::Redirected, E::RefundDeclined) => Stay(REFUND_NO_SALE),
-        (S::Redirected, E::NotFound) => Stay(NOT_FOUND),
-        (S::Redirected, E::Unrecognized) => Stay(UNRECOGNIZED),
+        (S::Redirected, E::RefundSucceeded) => to(S::Refunded),
+        (S::Redirected, E::RefundDeclined) => ignore(R::RefundDeclinedUnsettled),
 
         // Unknown: a request may or may not have arrived; never guess.
-        (S::Unknown, E::StartGateSale) => {
-            Stay("sale request rebuilt; resending with the same payment_id is safe")
-        }
+        (S::Unknown, E::StartGateSale) => Accept(Nothing),
         (S::Unknown, E::IssuePaymentPage) => Invalid,
-        (S::Unknown, E::SaleAccepted) => To(S::Pending),
-        (S::Unknown, E::SaleRejected | E::SaleDuplicate | E::TransportFailure) => Stay(ASK),
-        (S::Unknown, E::Redirect) => To(S::Redirected),
-        (S::Unknown, E::Processing) => To(S::Pending),
-        (S::Unknown, E::SaleSucceeded) => To(S::Succeeded),
-        (S::Unknown, E::SaleFailed) => To(S::Declined),
+        (S::Unknown, E::SaleAccepted) => to(S::Pending),
+        (S::Unknown, E::SaleRejected | E::SaleDuplicate | E::TransportFailure) => {
+            Ignore(R::NoUsableAnswer, CheckStatus)
+        }
+        (S::Unknown, E::Redirect) => To(S::Redirected, RedirectCustomer),
+        (S::Unknown, E::Processing) => to(S::Pending),
+        (S::Unknown, E::SaleSucceeded) => to(S::Succeeded),
+        (S::Unknown, E::SaleFailed) => to(S::Declined),
         (S::Unknown, E::RequestRefund) => Invalid,
         (S::Unknown, E::RefundAccepted | E::RefundRejected) => Invalid,
-        (S::Unknown, E::RefundSucceeded) => To(S::Refunded),
-        (S::Unknown, E::RefundDeclined) => Stay(REFUND_NO_SALE),
-        (S::Unknown, E::NotFound) => Stay(NOT_FOUND),
-        (S::Unknown, E::Unrecognized) => Stay(UNRECOGNIZED),
+        (S::Unknown, E::RefundSucceeded) => to(S::Refunded),
+        (S::Unknown, E::RefundDeclined) => ignore(R::RefundDeclinedUnsettled),
 
         // Succeeded: the money is in; a full refund may follow.
         (S::Succeeded, E::StartGateSale | E::IssuePaymentPage) => Invalid,
         (S::Succeeded, E::SaleAccepted | E::SaleRejected | E::SaleDuplicate) => Stale,
-        (S::Succeeded, E::TransportFailure) => Stay("nothing is waiting for an answer"),
+        (S::Succeeded, E::TransportFailure) => ignore(R::NothingWaiting),
         (S::Succeeded, E::Redirect | E::Processing) => Stale,
         (S::Succeeded, E::SaleSucceeded) => Same,
         (S::Succeeded, E::SaleFailed) => Conflict,
-        (S::Succeeded, E::RequestRefund) => To(S::RefundPending),
+        (S::Succeeded, E::RequestRefund) => to(S::RefundPending),
         (S::Succeeded, E::RefundAccepted | E::RefundRejected) => Stale,
-        (S::Succeeded, E::RefundSucceeded) => To(S::Refunded),
-        (S::Succeeded, E::RefundDeclined) => {
-            Stay("a refund was declined; the payment remains succeeded")
-        }
-        (S::Succeeded, E::NotFound) => Stay(NOT_FOUND),
-        (S::Succeeded, E::Unrecognized) => Stay(UNRECOGNIZED),
+        (S::Succeeded, E::RefundSucceeded) => to(S::Refunded),
+        (S::Succeeded, E::RefundDeclined) => ignore(R::RefundDeclined),
 
         // Declined: terminal.
         (S::Declined, E::StartGateSale | E::IssuePaymentPage) => Invalid,
         (S::Declined, E::SaleAccepted | E::SaleRejected | E::SaleDuplicate) => Stale,
-        (S::Declined, E::TransportFailure) => Stay("nothing is waiting for an answer"),
+        (S::Declined, E::TransportFailure) => ignore(R::NothingWaiting),
         (S::Declined, E::Redirect | E::Processing) => Stale,
         (S::Declined, E::SaleSucceeded) => Conflict,
         (S::Declined, E::SaleFailed) => Same,
@@ -312,37 +329,29 @@ pub fn rule(state: StateKind, event: EventKind) -> Rule {
         (S::Declined, E::RefundAccepted | E::RefundRejected) => Stale,
         (S::Declined, E::RefundSucceeded) => Conflict,
         (S::Declined, E::RefundDeclined) => Stale,
-        (S::Declined, E::NotFound) => Stay(NOT_FOUND),
-        (S::Declined, E::Unrecognized) => Stay(UNRECOGNIZED),
 
         // RefundPending: one refund at a time, never two.
         (S::RefundPending, E::StartGateSale | E::IssuePaymentPage) => Invalid,
         (S::RefundPending, E::SaleAccepted | E::SaleRejected | E::SaleDuplicate) => Stale,
-        (S::RefundPending, E::TransportFailure) => Stay(ASK),
+        (S::RefundPending, E::TransportFailure) => Ignore(R::NoUsableAnswer, CheckStatus),
         (S::RefundPending, E::Redirect | E::Processing | E::SaleSucceeded) => Stale,
         (S::RefundPending, E::SaleFailed) => Conflict,
         (S::RefundPending, E::RequestRefund) => Invalid,
-        (S::RefundPending, E::RefundAccepted) => {
-            Stay("refund accepted; the outcome arrives by callback")
-        }
-        (S::RefundPending, E::RefundRejected) => To(S::Succeeded),
-        (S::RefundPending, E::RefundSucceeded) => To(S::Refunded),
-        (S::RefundPending, E::RefundDeclined) => To(S::Succeeded),
-        (S::RefundPending, E::NotFound) => Stay(NOT_FOUND),
-        (S::RefundPending, E::Unrecognized) => Stay(UNRECOGNIZED),
+        (S::RefundPending, E::RefundAccepted) => Accept(Nothing),
+        (S::RefundPending, E::RefundRejected) => to(S::Succeeded),
+        (S::RefundPending, E::RefundSucceeded) => to(S::Refunded),
+        (S::RefundPending, E::RefundDeclined) => to(S::Succeeded),
 
         // Refunded: terminal.
         (S::Refunded, E::StartGateSale | E::IssuePaymentPage) => Invalid,
         (S::Refunded, E::SaleAccepted | E::SaleRejected | E::SaleDuplicate) => Stale,
-        (S::Refunded, E::TransportFailure) => Stay("nothing is waiting for an answer"),
+        (S::Refunded, E::TransportFailure) => ignore(R::NothingWaiting),
         (S::Refunded, E::Redirect | E::Processing | E::SaleSucceeded) => Stale,
         (S::Refunded, E::SaleFailed) => Conflict,
         (S::Refunded, E::RequestRefund) => Invalid,
         (S::Refunded, E::RefundAccepted | E::RefundRejected) => Stale,
         (S::Refunded, E::RefundSucceeded) => Same,
         (S::Refunded, E::RefundDeclined) => Conflict,
-        (S::Refunded, E::NotFound) => Stay(NOT_FOUND),
-        (S::Refunded, E::Unrecognized) => Stay(UNRECOGNIZED),
     }
 }
 
@@ -351,7 +360,7 @@ pub fn transitions() -> Vec<(StateKind, EventKind, StateKind)> {
     let mut out = Vec::new();
     for s in StateKind::ALL {
         for e in EventKind::ALL {
-            if let Rule::To(to) = rule(s, e) {
+            if let Rule::To(to, _) = rule(s, e) {
                 out.push((s, e, to));
             }
         }

@@ -12,6 +12,7 @@ use crate::fields::Obj;
 use crate::json::Node;
 use crate::redirect::Redirect;
 use crate::signature::{self, body_text};
+use crate::status::{OperationType, Status};
 use crate::verified::Verified;
 
 /// The platform's code for "payment ID already exists".
@@ -130,15 +131,40 @@ pub struct StatusData {
     pub errors: Vec<ErrorEntry>,
 }
 
-/// A verified status response. Only [`Project::verify_status_response`] makes one.
-pub type StatusReport = Verified<StatusData>;
-
-impl Verified<StatusData> {
+impl StatusData {
     /// The last operation of the given type, if any.
-    pub fn last_operation(&self, kind: &crate::status::OperationType) -> Option<&Operation> {
+    pub fn last_operation(&self, kind: &OperationType) -> Option<&Operation> {
         self.operations.iter().rev().find(|op| &op.r#type == kind)
     }
+
+    /// The message view (the same fields a callback has), about
+    /// [`StatusData::current_operation`].
+    pub fn message(&self) -> crate::callback::Message<'_> {
+        crate::callback::Message {
+            project_id: self.project_id,
+            payment: &self.payment,
+            operation: self.current_operation(),
+            redirect: self.redirect.as_ref(),
+            errors: &self.errors,
+        }
+    }
+
+    /// The operation this report is about: once the payment is `refunded`, its last refund;
+    /// otherwise its latest sale or refund. The lifecycle and every binding's view use this.
+    pub fn current_operation(&self) -> Option<&Operation> {
+        let refund = self.last_operation(&OperationType::Refund);
+        if self.payment.status == Status::Refunded && refund.is_some() {
+            return refund;
+        }
+        self.operations
+            .iter()
+            .rev()
+            .find(|op| matches!(op.r#type, OperationType::Sale | OperationType::Refund))
+    }
 }
+
+/// A verified status response. Only [`Project::verify_status_response`] makes one.
+pub type StatusReport = Verified<StatusData>;
 
 /// What a status request told.
 #[derive(Debug, Clone, PartialEq, Eq)]

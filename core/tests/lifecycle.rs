@@ -94,7 +94,7 @@ fn run_case(path: &std::path::Path) -> usize {
                     None
                 })
             }
-            "poll" => payment.poll(&project, now).map(Some),
+            "deadline" => payment.on_deadline(&project, now).map(Some),
             "snapshot_roundtrip" => {
                 let restored = Payment::restore(&project, &before).unwrap();
                 assert_eq!(restored.snapshot(), before, "{ctx}");
@@ -127,6 +127,10 @@ fn run_case(path: &std::path::Path) -> usize {
                         "{ctx}: {:?}",
                         st.outcome
                     );
+                    if let Some(reason) = expect.get("reason") {
+                        let got = st.outcome.reason().map(|r| r.as_str());
+                        assert_eq!(got, reason.as_str(), "{ctx}: {:?}", st.outcome);
+                    }
                     if matches!(st.outcome.as_str(), "duplicate" | "stale") {
                         assert_eq!(
                             payment.snapshot(),
@@ -169,7 +173,7 @@ fn run_case(path: &std::path::Path) -> usize {
             let got: Vec<Value> = payment
                 .refunds()
                 .iter()
-                .map(|r| serde_json::to_value(&r.outcome).unwrap()["result"].clone())
+                .map(|r| serde_json::to_value(r.outcome).unwrap()["result"].clone())
                 .collect();
             assert_eq!(&Value::Array(got), attempts, "{ctx}");
         }

@@ -11,6 +11,40 @@
 #include <stdint.h>
 
 /*
+ What kind of failure an error code is, and so what the caller does about it.
+ */
+typedef enum {
+  /*
+   `WP_OK`: not an error.
+   */
+  WP_FAMILY_NONE = 0,
+  /*
+   1xxx: the caller's input is invalid.
+   */
+  WP_FAMILY_VALIDATION = 1,
+  /*
+   The call is not allowed now, or a message contradicts a final outcome (2011).
+   */
+  WP_FAMILY_TRANSITION = 2,
+  /*
+   2001/2002: missing or invalid signature (answer a callback HTTP 400).
+   */
+  WP_FAMILY_SIGNATURE = 3,
+  /*
+   Other 2xxx: an untrusted message was malformed or about something else.
+   */
+  WP_FAMILY_PROTOCOL = 4,
+  /*
+   3xxx: the platform rejected a request.
+   */
+  WP_FAMILY_PLATFORM = 5,
+  /*
+   9xxx: NULL, bad UTF-8, bad argument, caught panic.
+   */
+  WP_FAMILY_BINDING = 6,
+} wp_error_family;
+
+/*
  A payment's state.
  */
 typedef enum {
@@ -65,19 +99,20 @@ typedef enum {
    */
   WP_OUTCOME_STALE = 2,
   /*
-   Accepted without a state change.
+   Nothing changed state; `wp_step_reason` says why.
    */
   WP_OUTCOME_IGNORED = 3,
+  /*
+   Accepted: the payment keeps waiting in its state for the outcome (e.g. Gate accepted
+   the refund; its result arrives by callback).
+   */
+  WP_OUTCOME_ACCEPTED = 4,
 } wp_outcome;
 
 /*
  What the host must do.
  */
 typedef enum {
-  /*
-   Send the request.
-   */
-  WP_ACTION_SEND_REQUEST = 0,
   /*
    Send the customer to the partner.
    */
@@ -91,6 +126,110 @@ typedef enum {
    */
   WP_ACTION_ANSWER_CALLBACK = 3,
 } wp_action_kind;
+
+/*
+ Why nothing changed state (an ignored step); `WP_REASON_NONE` for other outcomes.
+ */
+typedef enum {
+  /*
+   Not an ignored step.
+   */
+  WP_REASON_NONE = 0,
+  /*
+   The sale is still processing.
+   */
+  WP_REASON_STILL_PROCESSING = 1,
+  /*
+   The refund is still processing.
+   */
+  WP_REASON_REFUND_STILL_PROCESSING = 2,
+  /*
+   The customer is at the partner; the outcome arrives by callback.
+   */
+  WP_REASON_OUTCOME_BY_CALLBACK = 3,
+  /*
+   A refund was declined for a payment whose sale is not settled here: ask for status.
+   */
+  WP_REASON_REFUND_DECLINED_UNSETTLED = 4,
+  /*
+   A refund was declined; the payment remains succeeded.
+   */
+  WP_REASON_REFUND_DECLINED = 5,
+  /*
+   The platform does not know the payment yet.
+   */
+  WP_REASON_NOT_FOUND = 6,
+  /*
+   A verified message with a status this library does not know.
+   */
+  WP_REASON_UNRECOGNIZED_STATUS = 7,
+  /*
+   No usable answer: the outcome is still unknown, ask for status.
+   */
+  WP_REASON_NO_USABLE_ANSWER = 8,
+  /*
+   An answer or failure arrived while the payment waits for nothing.
+   */
+  WP_REASON_NOTHING_WAITING = 9,
+  /*
+   The status deadline passed: ask for status.
+   */
+  WP_REASON_DEADLINE_PASSED = 10,
+  /*
+   The status deadline has not passed.
+   */
+  WP_REASON_NOTHING_DUE = 11,
+} wp_reason;
+
+/*
+ A field of a callback's message view (the same fields every binding shows).
+ */
+typedef enum {
+  /*
+   Text: `payment.id`.
+   */
+  WP_FIELD_PAYMENT_ID = 0,
+  /*
+   Text: `payment.status`.
+   */
+  WP_FIELD_PAYMENT_STATUS = 1,
+  /*
+   Text: `payment.sum.currency`.
+   */
+  WP_FIELD_CURRENCY = 2,
+  /*
+   Text: `operation.type`.
+   */
+  WP_FIELD_OPERATION_TYPE = 3,
+  /*
+   Text: `operation.status`.
+   */
+  WP_FIELD_OPERATION_STATUS = 4,
+  /*
+   Text: `operation.code` ("0" = success).
+   */
+  WP_FIELD_CODE = 5,
+  /*
+   Text: `operation.message`.
+   */
+  WP_FIELD_MESSAGE = 6,
+  /*
+   Text: `operation.provider.payment_id`.
+   */
+  WP_FIELD_PROVIDER_PAYMENT_ID = 7,
+  /*
+   Number: `project_id`.
+   */
+  WP_FIELD_PROJECT_ID = 8,
+  /*
+   Number: `payment.sum.amount` (paise).
+   */
+  WP_FIELD_AMOUNT = 9,
+  /*
+   Number: `operation.id`.
+   */
+  WP_FIELD_OPERATION_ID = 10,
+} wp_message_field;
 
 /*
  How a sale ends in the sandbox.
@@ -193,6 +332,136 @@ typedef uint32_t wp_result;
 #define WP_OK 0
 
 /*
+ A currency other than INR.
+ */
+#define WP_ERR_UNSUPPORTED_CURRENCY 1001
+
+/*
+ An amount outside 100..=40000000 paise.
+ */
+#define WP_ERR_AMOUNT_OUT_OF_RANGE 1002
+
+/*
+ A required field is missing or empty.
+ */
+#define WP_ERR_MISSING_FIELD 1003
+
+/*
+ A field breaks a rule of the protocol.
+ */
+#define WP_ERR_INVALID_FIELD 1004
+
+/*
+ The project id is outside 1..=4294967295.
+ */
+#define WP_ERR_INVALID_PROJECT_ID 1005
+
+/*
+ Parameters to sign are not a JSON object.
+ */
+#define WP_ERR_NOT_AN_OBJECT 1006
+
+/*
+ The call is not allowed in the payment's state.
+ */
+#define WP_ERR_INVALID_TRANSITION 1007
+
+/*
+ A refund of another amount than the purchase (full refunds only).
+ */
+#define WP_ERR_PARTIAL_REFUND 1008
+
+/*
+ An answer was reported while no request was in flight.
+ */
+#define WP_ERR_NOTHING_IN_FLIGHT 1009
+
+/*
+ A status request while the sale or refund request still waits for its answer.
+ */
+#define WP_ERR_REQUEST_IN_FLIGHT 1010
+
+/*
+ The signature is missing.
+ */
+#define WP_ERR_MISSING_SIGNATURE 2001
+
+/*
+ The signature does not match.
+ */
+#define WP_ERR_INVALID_SIGNATURE 2002
+
+/*
+ The body is not valid JSON (or not UTF-8).
+ */
+#define WP_ERR_MALFORMED_JSON 2003
+
+/*
+ A field of a message has the wrong type or shape.
+ */
+#define WP_ERR_MALFORMED_MESSAGE 2004
+
+/*
+ A message nests deeper than the library accepts.
+ */
+#define WP_ERR_NESTING_TOO_DEEP 2005
+
+/*
+ A message is larger than the library accepts.
+ */
+#define WP_ERR_TOO_LARGE 2006
+
+/*
+ A message for another project.
+ */
+#define WP_ERR_PROJECT_MISMATCH 2007
+
+/*
+ A message for another payment.
+ */
+#define WP_ERR_PAYMENT_MISMATCH 2008
+
+/*
+ A message with another amount than the payment's.
+ */
+#define WP_ERR_AMOUNT_MISMATCH 2009
+
+/*
+ A message with another currency than the payment's.
+ */
+#define WP_ERR_CURRENCY_MISMATCH 2010
+
+/*
+ A verified message contradicts a final outcome: nothing changed, review manually.
+ */
+#define WP_ERR_CONFLICTING_OUTCOME 2011
+
+/*
+ A Gate response that is neither accepted nor a platform error.
+ */
+#define WP_ERR_UNEXPECTED_RESPONSE 2012
+
+/*
+ A snapshot that cannot be restored.
+ */
+#define WP_ERR_INVALID_SNAPSHOT 2013
+
+/*
+ A snapshot of an unknown schema version.
+ */
+#define WP_ERR_UNSUPPORTED_SNAPSHOT_VERSION 2014
+
+/*
+ A message's canonical string would exceed the limit.
+ */
+#define WP_ERR_CANONICAL_TOO_LARGE 2015
+
+/*
+ The platform rejected a request.
+ */
+#define WP_ERR_PLATFORM 3001
+
+/*
  A required pointer argument was NULL.
  */
 #define WP_ERR_NULL_POINTER 9001
@@ -216,26 +485,6 @@ typedef uint32_t wp_result;
  An argument was out of the accepted set (e.g. an unknown scenario or index).
  */
 #define WP_ERR_INVALID_ARGUMENT 9005
-
-/*
- The signature is missing.
- */
-#define WP_ERR_MISSING_SIGNATURE 2001
-
-/*
- The signature does not match.
- */
-#define WP_ERR_INVALID_SIGNATURE 2002
-
-/*
- The call is not allowed in the payment's state.
- */
-#define WP_ERR_INVALID_TRANSITION 1007
-
-/*
- A verified message contradicts a final outcome: nothing changed, review manually.
- */
-#define WP_ERR_CONFLICTING_OUTCOME 2011
 
 #ifdef __cplusplus
 extern "C" {
@@ -272,6 +521,38 @@ const char *wp_version(void);
  message length without the NUL, like `snprintf`.
  */
 size_t wp_result_message(wp_result result, char *buf, size_t len);
+
+/*
+ The family of a result code, as the core decides it.
+ */
+wp_error_family wp_result_family(wp_result result);
+
+/*
+ The stable name of an error code's kind (`"invalid_signature"`); `"ok"` for `WP_OK`,
+ `"unknown"` for a code this library does not have. Never NULL; do not free.
+ */
+const char *wp_result_name(wp_result result);
+
+/*
+ The stable name of a state (`"refund_pending"`). Never NULL; do not free.
+ */
+const char *wp_state_name(wp_state state);
+
+/*
+ The stable name of an outcome (`"accepted"`). Never NULL; do not free.
+ */
+const char *wp_outcome_name(wp_outcome outcome);
+
+/*
+ The stable name of an action kind (`"check_status"`). Never NULL; do not free.
+ */
+const char *wp_action_name(wp_action_kind kind);
+
+/*
+ The stable name of a reason (`"still_processing"`; `""` for `WP_REASON_NONE`). Never
+ NULL; do not free.
+ */
+const char *wp_reason_name(wp_reason reason);
 
 /*
  The canonical string (SPEC §2) of a JSON object given as text.
@@ -343,6 +624,26 @@ wp_result wp_callback_payment_id(const wp_callback *callback, wp_bytes **out);
  The callback's payment status (e.g. "success").
  */
 wp_result wp_callback_payment_status(const wp_callback *callback, wp_bytes **out);
+
+/*
+ Borrows a text field of the callback (valid until the callback is freed); `*out_present`
+ is false, and the view empty, when the message lacks it. A number field is
+ `WP_ERR_INVALID_ARGUMENT`: use `wp_callback_number`.
+ */
+wp_result wp_callback_text(const wp_callback *callback,
+                           wp_message_field field,
+                           const uint8_t **out_data,
+                           size_t *out_len,
+                           bool *out_present);
+
+/*
+ A number field of the callback; `*out_present` is false, and `*out_value` 0, when the
+ message lacks it. A text field is `WP_ERR_INVALID_ARGUMENT`: use `wp_callback_text`.
+ */
+wp_result wp_callback_number(const wp_callback *callback,
+                             wp_message_field field,
+                             uint64_t *out_value,
+                             bool *out_present);
 
 /*
  Frees a callback and sets `*callback` to NULL.
@@ -477,7 +778,16 @@ wp_result wp_payment_apply(wp_payment *payment,
                            wp_step **out);
 
 /*
- From a timer: past the deadline, asks for status (a check-status action).
+ From a timer: past `wp_payment_next_deadline`, asks for status (a check-status action);
+ before it, nothing happens (an ignored step, `WP_REASON_NOTHING_DUE`).
+ */
+wp_result wp_payment_on_deadline(wp_payment *payment,
+                                 const wp_project *project,
+                                 uint64_t now_ms,
+                                 wp_step **out);
+
+/*
+ Deprecated: the old name of `wp_payment_on_deadline`, kept for existing callers.
  */
 wp_result wp_payment_poll(wp_payment *payment,
                           const wp_project *project,
@@ -525,6 +835,11 @@ wp_result wp_step_outcome(const wp_step *step,
                           wp_state *out_to);
 
 /*
+ Why an ignored step changed nothing (`WP_REASON_NONE` for other outcomes).
+ */
+wp_result wp_step_reason(const wp_step *step, wp_reason *out_reason);
+
+/*
  The number of actions.
  */
 wp_result wp_step_action_count(const wp_step *step, size_t *out_count);
@@ -535,7 +850,7 @@ wp_result wp_step_action_count(const wp_step *step, size_t *out_count);
 wp_result wp_step_action_kind(const wp_step *step, size_t index, wp_action_kind *out_kind);
 
 /*
- The request of a send-request or check-status action (a new handle to free).
+ The status request of a check-status action (a new handle to free).
  */
 wp_result wp_step_action_request(const wp_step *step, size_t index, wp_request **out);
 

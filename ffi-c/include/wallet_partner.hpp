@@ -28,6 +28,10 @@ class Error : public std::runtime_error {
 public:
     Error(wp_result code, const std::string &message) : std::runtime_error(message), code_(code) {}
     wp_result code() const noexcept { return code_; }
+    /* What kind of failure it is (the core decides, wp_result_family): WP_FAMILY_SIGNATURE, ... */
+    wp_error_family family() const noexcept { return wp_result_family(code_); }
+    /* The stable name of the code's kind ("invalid_signature"). */
+    const char *kind() const noexcept { return wp_result_name(code_); }
 
 private:
     wp_result code_;
@@ -96,20 +100,8 @@ enum class State {
     Unknown = WP_STATE_UNKNOWN,
 };
 
-/* The snake_case name of a state ("refund_pending"), the same as in every other binding. */
-inline const char *to_string(State s) {
-    switch (s) {
-        case State::Created: return "created";
-        case State::Pending: return "pending";
-        case State::Redirected: return "redirected";
-        case State::Succeeded: return "succeeded";
-        case State::Declined: return "declined";
-        case State::RefundPending: return "refund_pending";
-        case State::Refunded: return "refunded";
-        case State::Unknown: return "unknown";
-    }
-    return "?";
-}
+/* The snake_case name of a state ("refund_pending"), from the core, as in every binding. */
+inline const char *to_string(State s) { return wp_state_name(static_cast<wp_state>(s)); }
 
 /* An HTTP request to send with your own client. */
 class Request {
@@ -152,16 +144,16 @@ public:
         detail::check(wp_step_outcome(h_.get(), &o, NULL, NULL));
         return o;
     }
-    /* "transitioned", "duplicate", "stale" or "ignored". */
-    const char *outcome_name() const {
-        switch (outcome()) {
-            case WP_OUTCOME_TRANSITIONED: return "transitioned";
-            case WP_OUTCOME_DUPLICATE: return "duplicate";
-            case WP_OUTCOME_STALE: return "stale";
-            case WP_OUTCOME_IGNORED: return "ignored";
-        }
-        return "?";
+    /* "transitioned", "accepted", "duplicate", "stale" or "ignored" (the core's names). */
+    const char *outcome_name() const { return wp_outcome_name(outcome()); }
+    /* Why an ignored step changed nothing (WP_REASON_NONE otherwise). */
+    wp_reason reason() const {
+        wp_reason r;
+        detail::check(wp_step_reason(h_.get(), &r));
+        return r;
     }
+    /* "still_processing", ... ("" unless ignored). */
+    const char *reason_name() const { return wp_reason_name(reason()); }
     std::size_t action_count() const {
         std::size_t n = 0;
         detail::check(wp_step_action_count(h_.get(), &n));
@@ -172,16 +164,8 @@ public:
         detail::check(wp_step_action_kind(h_.get(), i, &k));
         return k;
     }
-    /* "send_request", "redirect_customer", "check_status" or "answer_callback". */
-    const char *action_name(std::size_t i) const {
-        switch (action_kind(i)) {
-            case WP_ACTION_SEND_REQUEST: return "send_request";
-            case WP_ACTION_REDIRECT_CUSTOMER: return "redirect_customer";
-            case WP_ACTION_CHECK_STATUS: return "check_status";
-            case WP_ACTION_ANSWER_CALLBACK: return "answer_callback";
-        }
-        return "?";
-    }
+    /* "redirect_customer", "check_status" or "answer_callback" (the core's names). */
+    const char *action_name(std::size_t i) const { return wp_action_name(action_kind(i)); }
     Request action_request(std::size_t i) const {
         wp_request *r = NULL;
         detail::check(wp_step_action_request(h_.get(), i, &r));
@@ -219,6 +203,23 @@ public:
     explicit Callback(wp_callback *c) : h_(c) {}
     std::string payment_id() const { return text(wp_callback_payment_id); }
     std::string payment_status() const { return text(wp_callback_payment_status); }
+    /* A text field of the message view ("" when absent; `present` says which). */
+    std::string text(wp_message_field field, bool *present = NULL) const {
+        const uint8_t *data = NULL;
+        std::size_t len = 0;
+        bool has = false;
+        detail::check(wp_callback_text(h_.get(), field, &data, &len, &has));
+        if (present) *present = has;
+        return detail::view(data, len);
+    }
+    /* A number field of the message view (0 when absent; `present` says which). */
+    uint64_t number(wp_message_field field, bool *present = NULL) const {
+        uint64_t v = 0;
+        bool has = false;
+        detail::check(wp_callback_number(h_.get(), field, &v, &has));
+        if (present) *present = has;
+        return v;
+    }
     std::string json() const { return text(wp_callback_json); }
     const wp_callback *get() const { return h_.get(); }
 
@@ -310,11 +311,14 @@ public:
         detail::check(wp_payment_apply(h_.get(), project_->get(), callback.get(), now_ms, &s));
         return Step(s);
     }
-    Step poll(uint64_t now_ms) {
+    /* From a timer: past next_deadline(), a check-status action; before it, nothing. */
+    Step on_deadline(uint64_t now_ms) {
         wp_step *s = NULL;
-        detail::check(wp_payment_poll(h_.get(), project_->get(), now_ms, &s));
+        detail::check(wp_payment_on_deadline(h_.get(), project_->get(), now_ms, &s));
         return Step(s);
     }
+    /* Deprecated: the old name of on_deadline(). */
+    Step poll(uint64_t now_ms) { return on_deadline(now_ms); }
     State state() const {
         wp_state s;
         detail::check(wp_payment_state(h_.get(), &s));

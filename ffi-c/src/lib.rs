@@ -29,6 +29,58 @@ pub type wp_result = u32;
 
 /// Success.
 pub const WP_OK: wp_result = 0;
+/// A currency other than INR.
+pub const WP_ERR_UNSUPPORTED_CURRENCY: wp_result = 1001;
+/// An amount outside 100..=40000000 paise.
+pub const WP_ERR_AMOUNT_OUT_OF_RANGE: wp_result = 1002;
+/// A required field is missing or empty.
+pub const WP_ERR_MISSING_FIELD: wp_result = 1003;
+/// A field breaks a rule of the protocol.
+pub const WP_ERR_INVALID_FIELD: wp_result = 1004;
+/// The project id is outside 1..=4294967295.
+pub const WP_ERR_INVALID_PROJECT_ID: wp_result = 1005;
+/// Parameters to sign are not a JSON object.
+pub const WP_ERR_NOT_AN_OBJECT: wp_result = 1006;
+/// The call is not allowed in the payment's state.
+pub const WP_ERR_INVALID_TRANSITION: wp_result = 1007;
+/// A refund of another amount than the purchase (full refunds only).
+pub const WP_ERR_PARTIAL_REFUND: wp_result = 1008;
+/// An answer was reported while no request was in flight.
+pub const WP_ERR_NOTHING_IN_FLIGHT: wp_result = 1009;
+/// A status request while the sale or refund request still waits for its answer.
+pub const WP_ERR_REQUEST_IN_FLIGHT: wp_result = 1010;
+/// The signature is missing.
+pub const WP_ERR_MISSING_SIGNATURE: wp_result = 2001;
+/// The signature does not match.
+pub const WP_ERR_INVALID_SIGNATURE: wp_result = 2002;
+/// The body is not valid JSON (or not UTF-8).
+pub const WP_ERR_MALFORMED_JSON: wp_result = 2003;
+/// A field of a message has the wrong type or shape.
+pub const WP_ERR_MALFORMED_MESSAGE: wp_result = 2004;
+/// A message nests deeper than the library accepts.
+pub const WP_ERR_NESTING_TOO_DEEP: wp_result = 2005;
+/// A message is larger than the library accepts.
+pub const WP_ERR_TOO_LARGE: wp_result = 2006;
+/// A message for another project.
+pub const WP_ERR_PROJECT_MISMATCH: wp_result = 2007;
+/// A message for another payment.
+pub const WP_ERR_PAYMENT_MISMATCH: wp_result = 2008;
+/// A message with another amount than the payment's.
+pub const WP_ERR_AMOUNT_MISMATCH: wp_result = 2009;
+/// A message with another currency than the payment's.
+pub const WP_ERR_CURRENCY_MISMATCH: wp_result = 2010;
+/// A verified message contradicts a final outcome: nothing changed, review manually.
+pub const WP_ERR_CONFLICTING_OUTCOME: wp_result = 2011;
+/// A Gate response that is neither accepted nor a platform error.
+pub const WP_ERR_UNEXPECTED_RESPONSE: wp_result = 2012;
+/// A snapshot that cannot be restored.
+pub const WP_ERR_INVALID_SNAPSHOT: wp_result = 2013;
+/// A snapshot of an unknown schema version.
+pub const WP_ERR_UNSUPPORTED_SNAPSHOT_VERSION: wp_result = 2014;
+/// A message's canonical string would exceed the limit.
+pub const WP_ERR_CANONICAL_TOO_LARGE: wp_result = 2015;
+/// The platform rejected a request.
+pub const WP_ERR_PLATFORM: wp_result = 3001;
 /// A required pointer argument was NULL.
 pub const WP_ERR_NULL_POINTER: wp_result = 9001;
 /// A string argument was not valid UTF-8.
@@ -39,14 +91,6 @@ pub const WP_ERR_BUFFER_TOO_SMALL: wp_result = 9003;
 pub const WP_ERR_PANIC: wp_result = 9004;
 /// An argument was out of the accepted set (e.g. an unknown scenario or index).
 pub const WP_ERR_INVALID_ARGUMENT: wp_result = 9005;
-/// The signature is missing.
-pub const WP_ERR_MISSING_SIGNATURE: wp_result = 2001;
-/// The signature does not match.
-pub const WP_ERR_INVALID_SIGNATURE: wp_result = 2002;
-/// The call is not allowed in the payment's state.
-pub const WP_ERR_INVALID_TRANSITION: wp_result = 1007;
-/// A verified message contradicts a final outcome: nothing changed, review manually.
-pub const WP_ERR_CONFLICTING_OUTCOME: wp_result = 2011;
 
 thread_local! {
     static LAST_ERROR: RefCell<Option<(wp_result, String)>> = const { RefCell::new(None) };
@@ -267,6 +311,125 @@ pub unsafe extern "C" fn wp_result_message(
     .unwrap_or(0)
 }
 
+// ----- names and families -------------------------------------------------------------------
+
+/// What kind of failure an error code is, and so what the caller does about it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum wp_error_family {
+    /// `WP_OK`: not an error.
+    WP_FAMILY_NONE = 0,
+    /// 1xxx: the caller's input is invalid.
+    WP_FAMILY_VALIDATION = 1,
+    /// The call is not allowed now, or a message contradicts a final outcome (2011).
+    WP_FAMILY_TRANSITION = 2,
+    /// 2001/2002: missing or invalid signature (answer a callback HTTP 400).
+    WP_FAMILY_SIGNATURE = 3,
+    /// Other 2xxx: an untrusted message was malformed or about something else.
+    WP_FAMILY_PROTOCOL = 4,
+    /// 3xxx: the platform rejected a request.
+    WP_FAMILY_PLATFORM = 5,
+    /// 9xxx: NULL, bad UTF-8, bad argument, caught panic.
+    WP_FAMILY_BINDING = 6,
+}
+
+/// The family of a result code, as the core decides it.
+#[no_mangle]
+pub extern "C" fn wp_result_family(result: wp_result) -> wp_error_family {
+    use wpcore::ErrorFamily as F;
+    if result == WP_OK {
+        return wp_error_family::WP_FAMILY_NONE;
+    }
+    match F::of_code(result) {
+        F::Validation => wp_error_family::WP_FAMILY_VALIDATION,
+        F::Transition => wp_error_family::WP_FAMILY_TRANSITION,
+        F::Signature => wp_error_family::WP_FAMILY_SIGNATURE,
+        F::Protocol => wp_error_family::WP_FAMILY_PROTOCOL,
+        F::Platform => wp_error_family::WP_FAMILY_PLATFORM,
+        F::Binding => wp_error_family::WP_FAMILY_BINDING,
+    }
+}
+
+/// A core name as a NUL-terminated C string that lives as long as the process: every name the
+/// core exports, converted once into one table that is never freed or changed.
+fn c_name(name: &'static str) -> *const std::ffi::c_char {
+    use std::ffi::CString;
+    use std::sync::OnceLock;
+    static NAMES: OnceLock<Vec<(&'static str, CString)>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let mut all: Vec<&'static str> = vec!["ok", "unknown", "?", ""];
+        all.extend(StateKind::ALL.iter().map(|k| k.as_str()));
+        all.extend(wpcore::Outcome::NAMES);
+        all.extend(wpcore::Action::NAMES);
+        all.extend(wpcore::Reason::ALL.iter().map(|r| r.as_str()));
+        all.extend(Error::CODES.iter().map(|(_, kind)| *kind));
+        all.into_iter()
+            .map(|n| (n, CString::new(n).unwrap_or_default()))
+            .collect()
+    });
+    let found = names.iter().find(|(n, _)| *n == name).unwrap_or(&names[2]);
+    found.1.as_ptr()
+}
+
+/// The stable name of an error code's kind (`"invalid_signature"`); `"ok"` for `WP_OK`,
+/// `"unknown"` for a code this library does not have. Never NULL; do not free.
+#[no_mangle]
+pub extern "C" fn wp_result_name(result: wp_result) -> *const std::ffi::c_char {
+    let name = match result {
+        WP_OK => "ok",
+        code => Error::CODES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or("unknown", |(_, name)| name),
+    };
+    c_name(name)
+}
+
+/// The stable name of a state (`"refund_pending"`). Never NULL; do not free.
+#[no_mangle]
+pub extern "C" fn wp_state_name(state: wp_state) -> *const std::ffi::c_char {
+    let kind = StateKind::ALL
+        .into_iter()
+        .find(|k| wp_state::from(*k) == state)
+        .map_or("?", StateKind::as_str);
+    c_name(kind)
+}
+
+/// The stable name of an outcome (`"accepted"`). Never NULL; do not free.
+#[no_mangle]
+pub extern "C" fn wp_outcome_name(outcome: wp_outcome) -> *const std::ffi::c_char {
+    let names = wpcore::Outcome::NAMES;
+    c_name(match outcome {
+        wp_outcome::WP_OUTCOME_TRANSITIONED => names[0],
+        wp_outcome::WP_OUTCOME_ACCEPTED => names[1],
+        wp_outcome::WP_OUTCOME_DUPLICATE => names[2],
+        wp_outcome::WP_OUTCOME_STALE => names[3],
+        wp_outcome::WP_OUTCOME_IGNORED => names[4],
+    })
+}
+
+/// The stable name of an action kind (`"check_status"`). Never NULL; do not free.
+#[no_mangle]
+pub extern "C" fn wp_action_name(kind: wp_action_kind) -> *const std::ffi::c_char {
+    let name = match kind {
+        wp_action_kind::WP_ACTION_REDIRECT_CUSTOMER => wpcore::Action::NAMES[0],
+        wp_action_kind::WP_ACTION_CHECK_STATUS => wpcore::Action::NAMES[1],
+        wp_action_kind::WP_ACTION_ANSWER_CALLBACK => wpcore::Action::NAMES[2],
+    };
+    c_name(name)
+}
+
+/// The stable name of a reason (`"still_processing"`; `""` for `WP_REASON_NONE`). Never
+/// NULL; do not free.
+#[no_mangle]
+pub extern "C" fn wp_reason_name(reason: wp_reason) -> *const std::ffi::c_char {
+    let name = wpcore::Reason::ALL
+        .into_iter()
+        .find(|r| wp_reason::from(*r) == reason)
+        .map_or("", wpcore::Reason::as_str);
+    c_name(name)
+}
+
 // ----- signatures -------------------------------------------------------------------------
 
 fn parse_json(bytes: &[u8]) -> Result<serde_json::Value, Error> {
@@ -459,6 +622,108 @@ pub unsafe extern "C" fn wp_callback_payment_status(
         let cb = unsafe { get(callback, "callback")? };
         let out = out_ptr(out, "out")?;
         unsafe { emit_bytes(out, cb.inner.payment.status.as_str().as_bytes().to_vec()) };
+        Ok(())
+    })
+}
+
+/// A field of a callback's message view (the same fields every binding shows).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum wp_message_field {
+    /// Text: `payment.id`.
+    WP_FIELD_PAYMENT_ID = 0,
+    /// Text: `payment.status`.
+    WP_FIELD_PAYMENT_STATUS = 1,
+    /// Text: `payment.sum.currency`.
+    WP_FIELD_CURRENCY = 2,
+    /// Text: `operation.type`.
+    WP_FIELD_OPERATION_TYPE = 3,
+    /// Text: `operation.status`.
+    WP_FIELD_OPERATION_STATUS = 4,
+    /// Text: `operation.code` ("0" = success).
+    WP_FIELD_CODE = 5,
+    /// Text: `operation.message`.
+    WP_FIELD_MESSAGE = 6,
+    /// Text: `operation.provider.payment_id`.
+    WP_FIELD_PROVIDER_PAYMENT_ID = 7,
+    /// Number: `project_id`.
+    WP_FIELD_PROJECT_ID = 8,
+    /// Number: `payment.sum.amount` (paise).
+    WP_FIELD_AMOUNT = 9,
+    /// Number: `operation.id`.
+    WP_FIELD_OPERATION_ID = 10,
+}
+
+/// Borrows a text field of the callback (valid until the callback is freed); `*out_present`
+/// is false, and the view empty, when the message lacks it. A number field is
+/// `WP_ERR_INVALID_ARGUMENT`: use `wp_callback_number`.
+#[no_mangle]
+pub unsafe extern "C" fn wp_callback_text(
+    callback: *const wp_callback,
+    field: wp_message_field,
+    out_data: *mut *const u8,
+    out_len: *mut usize,
+    out_present: *mut bool,
+) -> wp_result {
+    guard(|| {
+        use wp_message_field as F;
+        let cb = unsafe { get(callback, "callback")? };
+        let present = out_ptr(out_present, "out_present")?;
+        let m = cb.inner.message();
+        let value = match field {
+            F::WP_FIELD_PAYMENT_ID => Some(m.payment_id()),
+            F::WP_FIELD_PAYMENT_STATUS => Some(m.payment_status()),
+            F::WP_FIELD_CURRENCY => m.currency(),
+            F::WP_FIELD_OPERATION_TYPE => m.operation_type(),
+            F::WP_FIELD_OPERATION_STATUS => m.operation_status(),
+            F::WP_FIELD_CODE => m.code(),
+            F::WP_FIELD_MESSAGE => m.message(),
+            F::WP_FIELD_PROVIDER_PAYMENT_ID => m.provider_payment_id(),
+            F::WP_FIELD_PROJECT_ID | F::WP_FIELD_AMOUNT | F::WP_FIELD_OPERATION_ID => {
+                return Err(Error::InvalidArgument(format!(
+                    "field {field:?} is a number: use wp_callback_number"
+                )))
+            }
+        };
+        unsafe {
+            view(value.unwrap_or("").as_bytes(), out_data, out_len)?;
+            *present = value.is_some();
+        }
+        Ok(())
+    })
+}
+
+/// A number field of the callback; `*out_present` is false, and `*out_value` 0, when the
+/// message lacks it. A text field is `WP_ERR_INVALID_ARGUMENT`: use `wp_callback_text`.
+#[no_mangle]
+pub unsafe extern "C" fn wp_callback_number(
+    callback: *const wp_callback,
+    field: wp_message_field,
+    out_value: *mut u64,
+    out_present: *mut bool,
+) -> wp_result {
+    guard(|| {
+        use wp_message_field as F;
+        let cb = unsafe { get(callback, "callback")? };
+        let (out, present) = (
+            out_ptr(out_value, "out_value")?,
+            out_ptr(out_present, "out_present")?,
+        );
+        let m = cb.inner.message();
+        let value = match field {
+            F::WP_FIELD_PROJECT_ID => m.project_id,
+            F::WP_FIELD_AMOUNT => m.amount(),
+            F::WP_FIELD_OPERATION_ID => m.operation_id(),
+            other => {
+                return Err(Error::InvalidArgument(format!(
+                    "field {other:?} is text: use wp_callback_text"
+                )))
+            }
+        };
+        unsafe {
+            *out = value.unwrap_or(0);
+            *present = value.is_some();
+        }
         Ok(())
     })
 }
@@ -837,7 +1102,20 @@ pub unsafe extern "C" fn wp_payment_apply(
     }
 }
 
-/// From a timer: past the deadline, asks for status (a check-status action).
+/// From a timer: past `wp_payment_next_deadline`, asks for status (a check-status action);
+/// before it, nothing happens (an ignored step, `WP_REASON_NOTHING_DUE`).
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_on_deadline(
+    payment: *mut wp_payment,
+    project: *const wp_project,
+    now_ms: u64,
+    out: *mut *mut wp_step,
+) -> wp_result {
+    unsafe { payment_step(payment, project, out, |p, pr| p.on_deadline(pr, now_ms)) }
+}
+
+/// Deprecated: the old name of `wp_payment_on_deadline`, kept for existing callers.
+#[deprecated(note = "call wp_payment_on_deadline")]
 #[no_mangle]
 pub unsafe extern "C" fn wp_payment_poll(
     payment: *mut wp_payment,
@@ -845,7 +1123,7 @@ pub unsafe extern "C" fn wp_payment_poll(
     now_ms: u64,
     out: *mut *mut wp_step,
 ) -> wp_result {
-    unsafe { payment_step(payment, project, out, |p, pr| p.poll(pr, now_ms)) }
+    unsafe { wp_payment_on_deadline(payment, project, now_ms, out) }
 }
 
 /// The payment's state.
@@ -961,22 +1239,94 @@ pub enum wp_outcome {
     WP_OUTCOME_DUPLICATE = 1,
     /// An older stage arriving late: nothing changed.
     WP_OUTCOME_STALE = 2,
-    /// Accepted without a state change.
+    /// Nothing changed state; `wp_step_reason` says why.
     WP_OUTCOME_IGNORED = 3,
+    /// Accepted: the payment keeps waiting in its state for the outcome (e.g. Gate accepted
+    /// the refund; its result arrives by callback).
+    WP_OUTCOME_ACCEPTED = 4,
+}
+
+impl From<&wpcore::Outcome> for wp_outcome {
+    fn from(o: &wpcore::Outcome) -> wp_outcome {
+        match o {
+            wpcore::Outcome::Transitioned { .. } => wp_outcome::WP_OUTCOME_TRANSITIONED,
+            wpcore::Outcome::Accepted => wp_outcome::WP_OUTCOME_ACCEPTED,
+            wpcore::Outcome::Duplicate => wp_outcome::WP_OUTCOME_DUPLICATE,
+            wpcore::Outcome::Stale => wp_outcome::WP_OUTCOME_STALE,
+            wpcore::Outcome::Ignored { .. } => wp_outcome::WP_OUTCOME_IGNORED,
+        }
+    }
+}
+
+/// Why nothing changed state (an ignored step); `WP_REASON_NONE` for other outcomes.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum wp_reason {
+    /// Not an ignored step.
+    WP_REASON_NONE = 0,
+    /// The sale is still processing.
+    WP_REASON_STILL_PROCESSING = 1,
+    /// The refund is still processing.
+    WP_REASON_REFUND_STILL_PROCESSING = 2,
+    /// The customer is at the partner; the outcome arrives by callback.
+    WP_REASON_OUTCOME_BY_CALLBACK = 3,
+    /// A refund was declined for a payment whose sale is not settled here: ask for status.
+    WP_REASON_REFUND_DECLINED_UNSETTLED = 4,
+    /// A refund was declined; the payment remains succeeded.
+    WP_REASON_REFUND_DECLINED = 5,
+    /// The platform does not know the payment yet.
+    WP_REASON_NOT_FOUND = 6,
+    /// A verified message with a status this library does not know.
+    WP_REASON_UNRECOGNIZED_STATUS = 7,
+    /// No usable answer: the outcome is still unknown, ask for status.
+    WP_REASON_NO_USABLE_ANSWER = 8,
+    /// An answer or failure arrived while the payment waits for nothing.
+    WP_REASON_NOTHING_WAITING = 9,
+    /// The status deadline passed: ask for status.
+    WP_REASON_DEADLINE_PASSED = 10,
+    /// The status deadline has not passed.
+    WP_REASON_NOTHING_DUE = 11,
+}
+
+impl From<wpcore::Reason> for wp_reason {
+    fn from(r: wpcore::Reason) -> wp_reason {
+        use wpcore::Reason as R;
+        match r {
+            R::StillProcessing => wp_reason::WP_REASON_STILL_PROCESSING,
+            R::RefundStillProcessing => wp_reason::WP_REASON_REFUND_STILL_PROCESSING,
+            R::OutcomeByCallback => wp_reason::WP_REASON_OUTCOME_BY_CALLBACK,
+            R::RefundDeclinedUnsettled => wp_reason::WP_REASON_REFUND_DECLINED_UNSETTLED,
+            R::RefundDeclined => wp_reason::WP_REASON_REFUND_DECLINED,
+            R::NotFound => wp_reason::WP_REASON_NOT_FOUND,
+            R::UnrecognizedStatus => wp_reason::WP_REASON_UNRECOGNIZED_STATUS,
+            R::NoUsableAnswer => wp_reason::WP_REASON_NO_USABLE_ANSWER,
+            R::NothingWaiting => wp_reason::WP_REASON_NOTHING_WAITING,
+            R::DeadlinePassed => wp_reason::WP_REASON_DEADLINE_PASSED,
+            R::NothingDue => wp_reason::WP_REASON_NOTHING_DUE,
+        }
+    }
 }
 
 /// What the host must do.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum wp_action_kind {
-    /// Send the request.
-    WP_ACTION_SEND_REQUEST = 0,
     /// Send the customer to the partner.
     WP_ACTION_REDIRECT_CUSTOMER = 1,
     /// Send the status request; the outcome is unknown.
     WP_ACTION_CHECK_STATUS = 2,
     /// Answer the callback with the HTTP status.
     WP_ACTION_ANSWER_CALLBACK = 3,
+}
+
+impl From<&wpcore::Action> for wp_action_kind {
+    fn from(a: &wpcore::Action) -> wp_action_kind {
+        match a {
+            wpcore::Action::RedirectCustomer { .. } => wp_action_kind::WP_ACTION_REDIRECT_CUSTOMER,
+            wpcore::Action::CheckStatus { .. } => wp_action_kind::WP_ACTION_CHECK_STATUS,
+            wpcore::Action::AnswerCallback { .. } => wp_action_kind::WP_ACTION_ANSWER_CALLBACK,
+        }
+    }
 }
 
 /// The result of feeding an input to a payment.
@@ -995,23 +1345,36 @@ pub unsafe extern "C" fn wp_step_outcome(
     guard(|| {
         let s = unsafe { get(step, "step")? };
         let out = out_ptr(out_outcome, "out_outcome")?;
-        let outcome = match &s.inner.outcome {
-            wpcore::Outcome::Transitioned { from, to } => {
-                unsafe {
-                    if !out_from.is_null() {
-                        *out_from = (*from).into();
-                    }
-                    if !out_to.is_null() {
-                        *out_to = (*to).into();
-                    }
+        if let wpcore::Outcome::Transitioned { from, to } = &s.inner.outcome {
+            unsafe {
+                if !out_from.is_null() {
+                    *out_from = (*from).into();
                 }
-                wp_outcome::WP_OUTCOME_TRANSITIONED
+                if !out_to.is_null() {
+                    *out_to = (*to).into();
+                }
             }
-            wpcore::Outcome::Duplicate => wp_outcome::WP_OUTCOME_DUPLICATE,
-            wpcore::Outcome::Stale => wp_outcome::WP_OUTCOME_STALE,
-            wpcore::Outcome::Ignored { .. } => wp_outcome::WP_OUTCOME_IGNORED,
-        };
-        unsafe { *out = outcome };
+        }
+        unsafe { *out = (&s.inner.outcome).into() };
+        Ok(())
+    })
+}
+
+/// Why an ignored step changed nothing (`WP_REASON_NONE` for other outcomes).
+#[no_mangle]
+pub unsafe extern "C" fn wp_step_reason(
+    step: *const wp_step,
+    out_reason: *mut wp_reason,
+) -> wp_result {
+    guard(|| {
+        let s = unsafe { get(step, "step")? };
+        let out = out_ptr(out_reason, "out_reason")?;
+        let reason = s
+            .inner
+            .outcome
+            .reason()
+            .map_or(wp_reason::WP_REASON_NONE, Into::into);
+        unsafe { *out = reason };
         Ok(())
     })
 }
@@ -1049,18 +1412,12 @@ pub unsafe extern "C" fn wp_step_action_kind(
     guard(|| {
         let s = unsafe { get(step, "step")? };
         let out = out_ptr(out_kind, "out_kind")?;
-        let kind = match action(s, index)? {
-            wpcore::Action::SendRequest { .. } => wp_action_kind::WP_ACTION_SEND_REQUEST,
-            wpcore::Action::RedirectCustomer { .. } => wp_action_kind::WP_ACTION_REDIRECT_CUSTOMER,
-            wpcore::Action::CheckStatus { .. } => wp_action_kind::WP_ACTION_CHECK_STATUS,
-            wpcore::Action::AnswerCallback { .. } => wp_action_kind::WP_ACTION_ANSWER_CALLBACK,
-        };
-        unsafe { *out = kind };
+        unsafe { *out = action(s, index)?.into() };
         Ok(())
     })
 }
 
-/// The request of a send-request or check-status action (a new handle to free).
+/// The status request of a check-status action (a new handle to free).
 #[no_mangle]
 pub unsafe extern "C" fn wp_step_action_request(
     step: *const wp_step,
@@ -1071,7 +1428,7 @@ pub unsafe extern "C" fn wp_step_action_request(
         let s = unsafe { get(step, "step")? };
         let out = out_ptr(out, "out")?;
         match action(s, index)? {
-            wpcore::Action::SendRequest { request } | wpcore::Action::CheckStatus { request } => {
+            wpcore::Action::CheckStatus { request } => {
                 unsafe {
                     emit(
                         out,
@@ -1367,6 +1724,72 @@ mod tests {
                 outcome: "b".into()
             }
             .code()
+        );
+    }
+
+    /// Every error code of the core is exported, under the name of its kind.
+    #[test]
+    fn header_exports_every_core_code() {
+        let header = include_str!("../include/wallet_partner.h");
+        for (code, kind) in Error::CODES {
+            let line = format!("#define WP_ERR_{} {code}", kind.to_uppercase());
+            assert!(header.contains(&line), "wallet_partner.h lacks `{line}`");
+            let name = unsafe { std::ffi::CStr::from_ptr(wp_result_name(code)) };
+            assert_eq!(name.to_str().unwrap(), kind);
+            assert_ne!(wp_result_family(code), wp_error_family::WP_FAMILY_NONE);
+        }
+        let defines = header.matches("#define WP_ERR_").count();
+        assert_eq!(
+            defines,
+            Error::CODES.len(),
+            "a WP_ERR_ constant the core does not have"
+        );
+        assert_eq!(wp_result_family(2002), wp_error_family::WP_FAMILY_SIGNATURE);
+        assert_eq!(
+            wp_result_family(2011),
+            wp_error_family::WP_FAMILY_TRANSITION
+        );
+        assert_eq!(
+            wp_result_family(1002),
+            wp_error_family::WP_FAMILY_VALIDATION
+        );
+    }
+
+    /// The C names are the core's names.
+    #[test]
+    fn names_come_from_the_core() {
+        let name = |p: *const std::ffi::c_char| {
+            unsafe { std::ffi::CStr::from_ptr(p) }
+                .to_str()
+                .unwrap()
+                .to_owned()
+        };
+        for k in StateKind::ALL {
+            assert_eq!(name(wp_state_name(k.into())), k.as_str());
+        }
+        for r in wpcore::Reason::ALL {
+            assert_eq!(name(wp_reason_name(r.into())), r.as_str());
+        }
+        for o in [
+            wpcore::Outcome::Transitioned {
+                from: StateKind::Created,
+                to: StateKind::Pending,
+            },
+            wpcore::Outcome::Accepted,
+            wpcore::Outcome::Duplicate,
+            wpcore::Outcome::Stale,
+            wpcore::Outcome::Ignored {
+                reason: wpcore::Reason::NothingDue,
+                detail: None,
+            },
+        ] {
+            assert_eq!(name(wp_outcome_name((&o).into())), o.as_str());
+        }
+        let a = wpcore::Action::AnswerCallback { http_status: 200 };
+        assert_eq!(name(wp_action_name((&a).into())), a.as_str());
+        assert_eq!(
+            name(wp_action_name(wp_action_kind::WP_ACTION_CHECK_STATUS)),
+            "check_status"
         );
     }
 

@@ -92,7 +92,15 @@ static void test_null_pointers(void) {
     CHECK_CODE(wp_payment_on_response(payment, project, 200, NULL, 3, 1, &step), WP_ERR_NULL_POINTER);
     CHECK_CODE(wp_payment_on_transport_failure(payment, project, 1, NULL), WP_ERR_NULL_POINTER);
     CHECK_CODE(wp_payment_apply(payment, project, NULL, 1, &step), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_payment_on_deadline(payment, NULL, 1, &step), WP_ERR_NULL_POINTER);
     CHECK_CODE(wp_payment_poll(payment, NULL, 1, &step), WP_ERR_NULL_POINTER);
+    CHECK(wp_result_family(WP_ERR_INVALID_SIGNATURE) == WP_FAMILY_SIGNATURE);
+    CHECK(wp_result_family(WP_ERR_CONFLICTING_OUTCOME) == WP_FAMILY_TRANSITION);
+    CHECK(wp_result_family(WP_ERR_AMOUNT_OUT_OF_RANGE) == WP_FAMILY_VALIDATION);
+    CHECK(wp_result_family(WP_OK) == WP_FAMILY_NONE);
+    CHECK(strcmp(wp_result_name(WP_ERR_REQUEST_IN_FLIGHT), "request_in_flight") == 0);
+    CHECK(strcmp(wp_state_name(WP_STATE_REFUND_PENDING), "refund_pending") == 0);
+    CHECK(strcmp(wp_outcome_name(WP_OUTCOME_ACCEPTED), "accepted") == 0);
     CHECK_CODE(wp_payment_refund(payment, project, NULL, 4, NULL, 0, 0, 1, &request), WP_ERR_NULL_POINTER);
     CHECK_CODE(wp_payment_status_request(payment, project, 1, NULL), WP_ERR_NULL_POINTER);
     CHECK_CODE(wp_payment_payment_page_url(payment, project, 1, NULL), WP_ERR_NULL_POINTER);

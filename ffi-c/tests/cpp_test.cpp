@@ -172,8 +172,8 @@ void run_script(const std::string &file) {
             } else if (what == "refund") {
                 const json &r = step["refund"];
                 payment.refund(r["description"], now, r.value("amount", 0u));
-            } else if (what == "poll") {
-                result.reset(new wp::Step(payment.poll(now)));
+            } else if (what == "deadline") {
+                result.reset(new wp::Step(payment.on_deadline(now)));
             } else if (what == "snapshot_roundtrip") {
                 wp::Payment restored = wp::Payment::restore(project, before);
                 EXPECT_EQ(restored.snapshot(), before) << ctx;
@@ -192,6 +192,9 @@ void run_script(const std::string &file) {
             if (expect.contains("outcome")) {
                 ASSERT_TRUE(result) << ctx;
                 EXPECT_EQ(std::string(result->outcome_name()), expect["outcome"].get<std::string>()) << ctx;
+                if (expect.contains("reason")) {
+                    EXPECT_EQ(std::string(result->reason_name()), expect["reason"].get<std::string>()) << ctx;
+                }
             }
             if (expect.contains("actions")) {
                 ASSERT_TRUE(result) << ctx;
@@ -213,6 +216,108 @@ void run_script(const std::string &file) {
 }
 
 }  // namespace
+
+namespace {
+
+std::vector<std::string> snapshot_files() {
+    std::vector<std::string> out;
+    std::string dir = std::string(WP_VECTORS) + "/snapshots";
+    DIR *d = opendir(dir.c_str());
+    if (!d) return out;
+    while (dirent *e = readdir(d)) {
+        std::string n = e->d_name;
+        if (n.size() > 5 && n[0] == 'v' && n.substr(n.size() - 5) == ".json") out.push_back("snapshots/" + n);
+    }
+    closedir(d);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+/* Snapshots written by released versions restore with the same state, version, deadline and
+ * refund attempts; their callbacks replay as duplicates; a refund is allowed where it was. */
+TEST(Snapshots, ReleasedSnapshotsRestore) {
+    std::vector<std::string> files = snapshot_files();
+    ASSERT_GE(files.size(), 10u);
+    const uint64_t later = 1764320400000ull + 86400000ull;
+    for (const std::string &f : files) {
+        SCOPED_TRACE(f);
+        json c = load(f);
+        const json &expect = c["expect"];
+        wp::Project project(c["project_id"].get<uint64_t>(), c["secret"].get<std::string>());
+        std::string text = c["snapshot"];
+        wp::Payment payment = wp::Payment::restore(project, text);
+        EXPECT_EQ(std::string(wp::to_string(payment.state())), expect["state"].get<std::string>());
+        EXPECT_EQ(payment.version(), expect["version"].get<uint64_t>());
+        uint64_t deadline = 0;
+        bool has = payment.next_deadline(&deadline);
+        EXPECT_EQ(has, !expect["deadline_ms"].is_null());
+        if (has) { EXPECT_EQ(deadline, expect["deadline_ms"].get<uint64_t>()); }
+        json data = json::parse(payment.state_json());
+        std::vector<std::string> attempts;
+        for (const json &r : data["refunds"]) attempts.push_back(r["outcome"]["result"]);
+        EXPECT_EQ(attempts, expect["refund_attempts"].get<std::vector<std::string> >());
+        EXPECT_EQ(payment.snapshot(), text) << "the stored format changed";
+        for (size_t i = 0; i < c["delivered"].size(); i++) {
+            wp::Payment again = wp::Payment::restore(project, text);
+            wp::Step step = again.apply(project.verify_callback(c["delivered"][i].get<std::string>()), later);
+            EXPECT_EQ(std::string(step.outcome_name()), expect["replay"][i].get<std::string>());
+            EXPECT_EQ(again.snapshot(), text);
+        }
+        wp::Payment again = wp::Payment::restore(project, text);
+        wp_result got = WP_OK;
+        try {
+            again.refund("again", later);
+        } catch (const wp::Error &e) {
+            got = e.code();
+        }
+        EXPECT_EQ(got, expect["refund_error"].is_null() ? WP_OK : expect["refund_error"].get<wp_result>());
+    }
+}
+
+/* Callbacks show the same message view in every binding. */
+TEST(Snapshots, MessageViews) {
+    json v = load("message-views.json");
+    std::string secret = v["secret"];
+    wp::Project project(v["project_id"].get<uint64_t>(), secret);
+    ASSERT_GE(v["cases"].size(), 4u);
+    for (const json &c : v["cases"]) {
+        SCOPED_TRACE(c["name"].get<std::string>());
+        json msg = c["message"];
+        msg["signature"] = wp::sign(msg.dump(), secret);
+        wp::Callback cb = project.verify_callback(msg.dump());
+        const json &e = c["expect"];
+        const struct { const char *name; wp_message_field field; } texts[] = {
+            {"payment_id", WP_FIELD_PAYMENT_ID}, {"payment_status", WP_FIELD_PAYMENT_STATUS},
+            {"currency", WP_FIELD_CURRENCY}, {"operation_type", WP_FIELD_OPERATION_TYPE},
+            {"operation_status", WP_FIELD_OPERATION_STATUS}, {"code", WP_FIELD_CODE},
+            {"message", WP_FIELD_MESSAGE}, {"provider_payment_id", WP_FIELD_PROVIDER_PAYMENT_ID},
+        };
+        for (const auto &t : texts) {
+            bool present = false;
+            std::string got = cb.text(t.field, &present);
+            EXPECT_EQ(present, !e[t.name].is_null()) << t.name;
+            if (present) { EXPECT_EQ(got, e[t.name].get<std::string>()) << t.name; }
+        }
+        const struct { const char *name; wp_message_field field; } numbers[] = {
+            {"project_id", WP_FIELD_PROJECT_ID}, {"amount", WP_FIELD_AMOUNT}, {"operation_id", WP_FIELD_OPERATION_ID},
+        };
+        for (const auto &n : numbers) {
+            bool present = false;
+            uint64_t got = cb.number(n.field, &present);
+            EXPECT_EQ(present, !e[n.name].is_null()) << n.name;
+            if (present) { EXPECT_EQ(got, e[n.name].get<uint64_t>()) << n.name; }
+        }
+        try {
+            cb.number(WP_FIELD_CODE);
+            ADD_FAILURE() << "a text field read as a number";
+        } catch (const wp::Error &err) {
+            EXPECT_EQ(err.code(), WP_ERR_INVALID_ARGUMENT);
+            EXPECT_EQ(err.family(), WP_FAMILY_BINDING);
+        }
+    }
+}
 
 TEST(Lifecycle, SharedScripts) {
     std::vector<std::string> files = lifecycle_files();

@@ -71,13 +71,13 @@ pub enum WalletPartnerError {
 impl From<wp::Error> for WalletPartnerError {
     fn from(e: wp::Error) -> Self {
         let (code, detail) = (e.code(), e.to_string());
-        match code {
-            1007 | 1009 | 2011 => WalletPartnerError::Transition { code, detail },
-            2001 | 2002 => WalletPartnerError::Signature { code, detail },
-            1000..=1999 => WalletPartnerError::Validation { code, detail },
-            2000..=2999 => WalletPartnerError::Protocol { code, detail },
-            3000..=3999 => WalletPartnerError::Platform { code, detail },
-            _ => WalletPartnerError::Binding { code, detail },
+        match e.family() {
+            wp::ErrorFamily::Transition => WalletPartnerError::Transition { code, detail },
+            wp::ErrorFamily::Signature => WalletPartnerError::Signature { code, detail },
+            wp::ErrorFamily::Validation => WalletPartnerError::Validation { code, detail },
+            wp::ErrorFamily::Protocol => WalletPartnerError::Protocol { code, detail },
+            wp::ErrorFamily::Platform => WalletPartnerError::Platform { code, detail },
+            wp::ErrorFamily::Binding => WalletPartnerError::Binding { code, detail },
         }
     }
 }
@@ -198,9 +198,12 @@ impl From<&wp::Redirect> for Redirect {
     }
 }
 
-/// A callback or status body, decoded for display.
+/// A callback or status body, decoded for display: the core's message view, the same fields
+/// in every binding.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct CallbackView {
+    /// `project_id`.
+    pub project_id: Option<u64>,
     /// `payment.id`.
     pub payment_id: String,
     /// `payment.status`.
@@ -215,6 +218,8 @@ pub struct CallbackView {
     pub code: Option<String>,
     /// `operation.message`.
     pub message: Option<String>,
+    /// `operation.provider.payment_id`.
+    pub provider_payment_id: Option<String>,
     /// `payment.sum.amount` (paise).
     pub amount: Option<u64>,
     /// `payment.sum.currency`.
@@ -225,19 +230,21 @@ pub struct CallbackView {
     pub verified: bool,
 }
 
-fn view_of(data: &wp::CallbackData, verified: bool) -> CallbackView {
-    let op = data.operation.as_ref();
+fn view_of(m: wp::Message<'_>, verified: bool) -> CallbackView {
+    let owned = |s: Option<&str>| s.map(str::to_owned);
     CallbackView {
-        payment_id: data.payment.id.to_string(),
-        payment_status: data.payment.status.as_str().to_owned(),
-        operation_type: op.map(|o| o.r#type.as_str().to_owned()),
-        operation_status: op.map(|o| o.status.as_str().to_owned()),
-        operation_id: op.map(|o| o.id),
-        code: op.and_then(|o| o.code.as_deref().map(String::from)),
-        message: op.and_then(|o| o.message.as_deref().map(String::from)),
-        amount: data.payment.sum.as_ref().map(|s| s.amount),
-        currency: data.payment.sum.as_ref().map(|s| s.currency.to_string()),
-        redirect: data.redirect.as_ref().map(Redirect::from),
+        project_id: m.project_id,
+        payment_id: m.payment_id().to_owned(),
+        payment_status: m.payment_status().to_owned(),
+        operation_type: owned(m.operation_type()),
+        operation_status: owned(m.operation_status()),
+        operation_id: m.operation_id(),
+        code: owned(m.code()),
+        message: owned(m.message()),
+        provider_payment_id: owned(m.provider_payment_id()),
+        amount: m.amount(),
+        currency: owned(m.currency()),
+        redirect: m.redirect.map(Redirect::from),
         verified,
     }
 }
@@ -279,7 +286,7 @@ impl From<wp::HttpRequest> for HttpRequest {
     }
 }
 
-/// What a call did: `outcome` is "transitioned", "duplicate", "stale" or "ignored".
+/// What a call did: `outcome` is "transitioned", "accepted", "duplicate", "stale" or "ignored".
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct StepView {
     /// The outcome.
@@ -288,9 +295,11 @@ pub struct StepView {
     pub from_state: Option<String>,
     /// The state after a transition.
     pub to_state: Option<String>,
-    /// Why nothing changed (ignored).
+    /// Why nothing changed (ignored): a stable name such as "still_processing".
     pub reason: Option<String>,
-    /// What to do: "send_request", "redirect_customer", "check_status", "answer_callback".
+    /// The same for people: what exactly was ignored.
+    pub reason_text: Option<String>,
+    /// What to do: "redirect_customer", "check_status", "answer_callback".
     pub actions: Vec<String>,
     /// The redirect, when an action asks for one.
     pub redirect: Option<Redirect>,
@@ -302,20 +311,18 @@ pub struct StepView {
 
 impl From<wp::Step> for StepView {
     fn from(step: wp::Step) -> StepView {
-        let (from_state, to_state, reason) = match &step.outcome {
-            wp::Outcome::Transitioned { from, to } => (
-                Some(from.as_str().to_owned()),
-                Some(to.as_str().to_owned()),
-                None,
-            ),
-            wp::Outcome::Ignored { reason } => (None, None, Some(reason.clone())),
-            _ => (None, None, None),
+        let (from_state, to_state) = match &step.outcome {
+            wp::Outcome::Transitioned { from, to } => {
+                (Some(from.as_str().to_owned()), Some(to.as_str().to_owned()))
+            }
+            _ => (None, None),
         };
         let mut view = StepView {
             outcome: step.outcome.as_str().to_owned(),
             from_state,
             to_state,
-            reason,
+            reason: step.outcome.reason().map(|r| r.as_str().to_owned()),
+            reason_text: step.outcome.reason_text().map(str::to_owned),
             actions: step.actions.iter().map(|a| a.as_str().to_owned()).collect(),
             redirect: None,
             status_request: None,
@@ -326,9 +333,7 @@ impl From<wp::Step> for StepView {
                 wp::Action::RedirectCustomer { redirect } => {
                     view.redirect = Some(Redirect::from(&redirect))
                 }
-                wp::Action::CheckStatus { request } | wp::Action::SendRequest { request } => {
-                    view.status_request = Some(request.into())
-                }
+                wp::Action::CheckStatus { request } => view.status_request = Some(request.into()),
                 wp::Action::AnswerCallback { http_status } => view.http_status = Some(http_status),
             }
         }
@@ -384,13 +389,11 @@ fn core_order(order: &Order) -> Result<wp::Order> {
 }
 
 fn core_project(config: &ProjectConfig) -> Result<wp::Project> {
-    let key = wp::SecretKey::new(config.secret.clone().unwrap_or_default());
-    let mut p = if config.secret.is_some() {
-        wp::Project::try_new(config.project_id, key)?
-    } else {
-        let p = wp::Project::new(config.project_id, key);
-        p.checked_id()?;
-        p
+    let mut p = match &config.secret {
+        Some(secret) => {
+            wp::Project::try_new(config.project_id, wp::SecretKey::new(secret.clone()))?
+        }
+        None => wp::Project::without_secret(config.project_id)?,
     };
     if let Some(u) = &config.gate_url {
         p = p.with_gate_url(u.clone());
@@ -444,29 +447,24 @@ pub fn verify(body: Vec<u8>, secret: String) -> Result<()> {
 #[uniffi::export]
 pub fn verify_callback(project: ProjectConfig, body: Vec<u8>) -> Result<CallbackView> {
     let cb = core_project(&project)?.verify_callback(&body)?;
-    Ok(view_of(cb.data(), true))
+    Ok(view_of(cb.message(), true))
 }
 
 /// Decodes a callback the app received from its backend, for display. Not verified: the app
 /// has no secret; its backend verified it. It can never change a payment.
 #[uniffi::export]
 pub fn parse_callback(body: Vec<u8>) -> Result<CallbackView> {
-    Ok(view_of(&wp::callback::decode_unverified(&body)?, false))
+    Ok(view_of(
+        wp::callback::decode_unverified(&body)?.message(),
+        false,
+    ))
 }
 
 /// Decodes a status response body the app received from its backend, for display.
 #[uniffi::export]
 pub fn parse_status(body: Vec<u8>) -> Result<CallbackView> {
-    let s = wp::response::decode_status_unverified(&body)?;
-    let data = wp::CallbackData {
-        project_id: s.project_id,
-        payment: s.payment,
-        customer_id: None,
-        operation: s.operations.last().cloned(),
-        redirect: s.redirect,
-        errors: s.errors,
-    };
-    Ok(view_of(&data, false))
+    let status = wp::response::decode_status_unverified(&body)?;
+    Ok(view_of(status.message(), false))
 }
 
 /// Forms the Payment Page URL from parameters and the backend's signature.
@@ -534,26 +532,17 @@ impl PaymentSession {
     /// The Payment Page parameters and their canonical string, for the backend to sign.
     pub fn payment_page_signing_request(&self) -> Result<SigningRequest> {
         self.with(|p, pr| {
-            let params = p.payment_page_params(pr)?;
+            let r = p.payment_page_signing_request(pr)?;
             Ok(SigningRequest {
-                canonical: wp::signature::canonical_string(&params)?,
-                params_json: params.to_string(),
+                canonical: r.canonical,
+                params_json: r.params_json,
             })
         })
     }
 
     /// The Payment Page URL with the backend's signature; the payment becomes pending.
     pub fn payment_page_url_signed(&self, signature: String, now_ms: u64) -> Result<String> {
-        self.with(|p, pr| {
-            let params = p.payment_page_params(pr)?;
-            let url = wp::request::params_to_url_with_signature(
-                pr.payment_page_url(),
-                &params,
-                &signature,
-            )?;
-            p.mark_payment_page_issued(pr, now_ms)?;
-            Ok(url)
-        })
+        self.with(|p, pr| p.payment_page_url_signed(pr, &signature, now_ms))
     }
 
     /// The signed Payment Page URL (needs the secret: backends only).
@@ -606,9 +595,15 @@ impl PaymentSession {
         self.with(|p, pr| p.status_request(pr, now_ms).map(HttpRequest::from))
     }
 
-    /// From a timer: past the deadline, asks for status.
+    /// From a timer: past `view().nextDeadline`, asks for status (a "check_status" action);
+    /// before it, nothing happens ("ignored", reason "nothing_due").
+    pub fn on_deadline(&self, now_ms: u64) -> Result<StepView> {
+        self.with(|p, pr| p.on_deadline(pr, now_ms).map(StepView::from))
+    }
+
+    /// Deprecated: the old name of `on_deadline`, kept for apps that call it.
     pub fn poll(&self, now_ms: u64) -> Result<StepView> {
-        self.with(|p, pr| p.poll(pr, now_ms).map(StepView::from))
+        self.on_deadline(now_ms)
     }
 
     /// The state for display.

@@ -16,17 +16,18 @@ use wallet_partner as wp;
 
 // ----- errors ---------------------------------------------------------------------------
 
-/// The Python exception class for a core error (defined in `wallet_partner/_errors.py`).
+/// The Python exception class for a core error (defined in `wallet_partner/_errors.py`): the
+/// core decides the family; two kinds have a Python subclass of their family's class.
 fn class_name(e: &wp::Error) -> &'static str {
-    match e.code() {
-        2001 | 2002 => "SignatureError",
-        2011 => "ConflictingOutcomeError",
-        1007 | 1009 => "TransitionError",
-        9005 => "ArgumentTypeError",
-        1000..=1999 => "ValidationError",
-        2000..=2999 => "ProtocolError",
-        3000..=3999 => "PlatformError",
-        _ => "WalletPartnerError",
+    match (e.family(), e.kind()) {
+        (wp::ErrorFamily::Transition, "conflicting_outcome") => "ConflictingOutcomeError",
+        (wp::ErrorFamily::Binding, "invalid_argument") => "ArgumentTypeError",
+        (wp::ErrorFamily::Signature, _) => "SignatureError",
+        (wp::ErrorFamily::Transition, _) => "TransitionError",
+        (wp::ErrorFamily::Validation, _) => "ValidationError",
+        (wp::ErrorFamily::Protocol, _) => "ProtocolError",
+        (wp::ErrorFamily::Platform, _) => "PlatformError",
+        (wp::ErrorFamily::Binding, _) => "WalletPartnerError",
     }
 }
 
@@ -383,67 +384,57 @@ impl Callback {
     /// `payment.id`.
     #[getter]
     fn payment_id(&self) -> &str {
-        self.inner.payment_id()
+        self.inner.message().payment_id()
     }
     /// `payment.status` (e.g. `"success"`).
     #[getter]
     fn payment_status(&self) -> &str {
-        self.inner.payment.status.as_str()
+        self.inner.message().payment_status()
     }
     /// `payment.sum.amount` in paise.
     #[getter]
     fn amount(&self) -> Option<u64> {
-        self.inner.payment.sum.as_ref().map(|s| s.amount)
+        self.inner.message().amount()
     }
     /// `payment.sum.currency`.
     #[getter]
     fn currency(&self) -> Option<&str> {
-        self.inner.payment.sum.as_ref().map(|s| s.currency.as_str())
+        self.inner.message().currency()
     }
     /// `project_id`.
     #[getter]
     fn project_id(&self) -> Option<u64> {
-        self.inner.project_id
+        self.inner.message().project_id
     }
     /// `operation.type` (`"sale"`, `"refund"`).
     #[getter]
     fn operation_type(&self) -> Option<&str> {
-        self.inner.operation.as_ref().map(|o| o.r#type.as_str())
+        self.inner.message().operation_type()
     }
     /// `operation.status`.
     #[getter]
     fn operation_status(&self) -> Option<&str> {
-        self.inner.operation.as_ref().map(|o| o.status.as_str())
+        self.inner.message().operation_status()
     }
     /// `operation.id` (may exceed 2^53).
     #[getter]
     fn operation_id(&self) -> Option<u64> {
-        self.inner.operation.as_ref().map(|o| o.id)
+        self.inner.message().operation_id()
     }
     /// `operation.code` (`"0"` for success).
     #[getter]
     fn code(&self) -> Option<&str> {
-        self.inner
-            .operation
-            .as_ref()
-            .and_then(|o| o.code.as_deref())
+        self.inner.message().code()
     }
     /// `operation.message`.
     #[getter]
     fn message(&self) -> Option<&str> {
-        self.inner
-            .operation
-            .as_ref()
-            .and_then(|o| o.message.as_deref())
+        self.inner.message().message()
     }
     /// `operation.provider.payment_id`.
     #[getter]
     fn provider_payment_id(&self) -> Option<&str> {
-        self.inner
-            .operation
-            .as_ref()
-            .and_then(|o| o.provider.as_ref())
-            .and_then(|p| p.payment_id.as_deref())
+        self.inner.message().provider_payment_id()
     }
     /// Where to send the customer, if the callback asks for a redirect.
     #[getter]
@@ -562,20 +553,18 @@ struct Action {
 
 #[pymethods]
 impl Action {
-    /// `"send_request"`, `"redirect_customer"`, `"check_status"` or `"answer_callback"`.
+    /// `"redirect_customer"`, `"check_status"` or `"answer_callback"`.
     #[getter]
     fn kind(&self) -> &'static str {
         self.inner.as_str()
     }
-    /// The request to send (`send_request`, `check_status`).
+    /// The status request to send (`check_status`).
     #[getter]
     fn request(&self) -> Option<HttpRequest> {
         match &self.inner {
-            wp::Action::SendRequest { request } | wp::Action::CheckStatus { request } => {
-                Some(HttpRequest {
-                    inner: request.clone(),
-                })
-            }
+            wp::Action::CheckStatus { request } => Some(HttpRequest {
+                inner: request.clone(),
+            }),
             _ => None,
         }
     }
@@ -602,7 +591,8 @@ impl Action {
     }
 }
 
-/// What a call did: `kind` is `"transitioned"`, `"duplicate"`, `"stale"` or `"ignored"`.
+/// What a call did: `kind` is one of `OUTCOMES` (`"transitioned"`, `"accepted"`, `"duplicate"`,
+/// `"stale"`, `"ignored"`).
 #[pyclass(module = "wallet_partner._native", name = "Step", frozen)]
 struct Step {
     inner: wp::Step,
@@ -610,7 +600,7 @@ struct Step {
 
 #[pymethods]
 impl Step {
-    /// `"transitioned"`, `"duplicate"`, `"stale"` or `"ignored"`.
+    /// `"transitioned"`, `"accepted"`, `"duplicate"`, `"stale"` or `"ignored"`.
     #[getter]
     fn kind(&self) -> &'static str {
         self.inner.outcome.as_str()
@@ -632,13 +622,15 @@ impl Step {
             _ => None,
         }
     }
-    /// Why nothing changed, for `ignored`.
+    /// Why nothing changed, for `ignored`: one of `REASONS` (e.g. `"still_processing"`).
     #[getter]
-    fn reason(&self) -> Option<&str> {
-        match &self.inner.outcome {
-            wp::Outcome::Ignored { reason } => Some(reason),
-            _ => None,
-        }
+    fn reason(&self) -> Option<&'static str> {
+        self.inner.outcome.reason().map(wp::Reason::as_str)
+    }
+    /// The same for people: what exactly was ignored, for `ignored`.
+    #[getter]
+    fn reason_text(&self) -> Option<&str> {
+        self.inner.outcome.reason_text()
     }
     /// What the host must do, in order.
     #[getter]
@@ -652,10 +644,7 @@ impl Step {
     /// The HTTP status to answer a callback with, if this step answers one.
     #[getter]
     fn http_status(&self) -> Option<u16> {
-        self.inner.actions.iter().find_map(|a| match a {
-            wp::Action::AnswerCallback { http_status } => Some(*http_status),
-            _ => None,
-        })
+        self.inner.http_status()
     }
     fn __repr__(&self) -> String {
         let names: Vec<_> = self.inner.actions.iter().map(|a| a.as_str()).collect();
@@ -933,11 +922,28 @@ impl Payment {
         Ok(HttpRequest { inner })
     }
 
-    /// Call from a timer: past the deadline, asks for status (a `check_status` action).
+    /// Call from a timer: past `next_deadline`, asks for status (a `check_status` action);
+    /// before it, nothing happens (`ignored`, reason `nothing_due`).
     #[pyo3(signature = (now_ms=None))]
-    fn poll(&mut self, now_ms: Option<u64>) -> PyResult<Step> {
-        let inner = self.inner.poll(&self.project, now_or(now_ms)).py_err()?;
+    fn on_deadline(&mut self, now_ms: Option<u64>) -> PyResult<Step> {
+        let inner = self
+            .inner
+            .on_deadline(&self.project, now_or(now_ms))
+            .py_err()?;
         Ok(Step { inner })
+    }
+
+    /// Deprecated: the old name of `on_deadline`.
+    #[pyo3(signature = (now_ms=None))]
+    fn poll(&mut self, py: Python<'_>, now_ms: Option<u64>) -> PyResult<Step> {
+        let warning = py.get_type::<pyo3::exceptions::PyDeprecationWarning>();
+        PyErr::warn(
+            py,
+            &warning,
+            c"Payment.poll() is deprecated: call Payment.on_deadline()",
+            1,
+        )?;
+        self.on_deadline(now_ms)
     }
 
     /// The payment as JSON (schema, version; never the secret).
@@ -1058,6 +1064,17 @@ impl Sandbox {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", wp::VERSION)?;
+    let names = |all: Vec<&'static str>| PyTuple::new(m.py(), all);
+    m.add(
+        "STATES",
+        names(wp::StateKind::ALL.iter().map(|s| s.as_str()).collect())?,
+    )?;
+    m.add("OUTCOMES", names(wp::Outcome::NAMES.to_vec())?)?;
+    m.add("ACTIONS", names(wp::Action::NAMES.to_vec())?)?;
+    m.add(
+        "REASONS",
+        names(wp::Reason::ALL.iter().map(|r| r.as_str()).collect())?,
+    )?;
     m.add_function(wrap_pyfunction!(canonical_string, m)?)?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(sign_string, m)?)?;

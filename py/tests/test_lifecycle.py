@@ -69,8 +69,8 @@ def test_lifecycle_script(path):
                 req = payment.refund(r["description"], amount=r.get("amount"), now_ms=now)
                 if "request_path" in expect:
                     assert req.url.endswith(expect["request_path"]), ctx
-            elif kind == "poll":
-                result = payment.poll(now_ms=now)
+            elif kind == "deadline":
+                result = payment.on_deadline(now_ms=now)
             elif kind == "snapshot_roundtrip":
                 restored = wp.Payment.restore(project, before)
                 assert restored.snapshot() == before, ctx
@@ -91,6 +91,8 @@ def test_lifecycle_script(path):
                     assert payment.snapshot() == before, ctx
             if "actions" in expect:
                 assert [a.kind for a in result.actions] == expect["actions"], ctx
+                if "reason" in expect:
+                    assert result.reason == expect["reason"], f"{ctx}: {result.reason_text}"
         if "state" in expect:
             assert payment.state == expect["state"], ctx
         if "decline_code" in expect:

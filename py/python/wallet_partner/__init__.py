@@ -25,6 +25,10 @@ from ._errors import (
     WalletPartnerError,
 )
 from ._native import (
+    ACTIONS,
+    OUTCOMES,
+    REASONS,
+    STATES,
     Action,
     Callback,
     HttpRequest,
@@ -40,10 +44,10 @@ from ._native import (
     verify,
 )
 
-STATES = ("created", "pending", "redirected", "succeeded", "declined", "refund_pending", "refunded", "unknown")
-"""Every payment state, in lifecycle order."""
-
 __all__ = [
+    "ACTIONS",
+    "OUTCOMES",
+    "REASONS",
     "Action",
     "ArgumentTypeError",
     "Callback",

@@ -5,6 +5,10 @@ from typing import Any, Optional, Union, final
 from typing_extensions import TypeAlias
 
 __all__ = [
+    "ACTIONS",
+    "OUTCOMES",
+    "REASONS",
+    "STATES",
     "Action",
     "Callback",
     "HttpRequest",
@@ -21,6 +25,10 @@ __all__ = [
 ]
 
 __version__: str
+STATES: tuple[str, ...]
+OUTCOMES: tuple[str, ...]
+ACTIONS: tuple[str, ...]
+REASONS: tuple[str, ...]
 
 _Json: TypeAlias = Any
 
@@ -121,6 +129,8 @@ class Step:
     @property
     def reason(self) -> Optional[str]: ...
     @property
+    def reason_text(self) -> Optional[str]: ...
+    @property
     def actions(self) -> list[Action]: ...
     @property
     def http_status(self) -> Optional[int]: ...
@@ -175,6 +185,7 @@ class Payment:
         now_ms: Optional[int] = None,
     ) -> HttpRequest: ...
     def status_request(self, now_ms: Optional[int] = None) -> HttpRequest: ...
+    def on_deadline(self, now_ms: Optional[int] = None) -> Step: ...
     def poll(self, now_ms: Optional[int] = None) -> Step: ...
     def snapshot(self) -> str: ...
 

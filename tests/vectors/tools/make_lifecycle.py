@@ -118,21 +118,21 @@ case("decline", [
 ])
 case("processing then success", [
     gate_sale(), accepted(),
-    cb(message("processing", "sale", "processing"), ok("pending", outcome="ignored")),
+    cb(message("processing", "sale", "processing"), dict(ok("pending", outcome="ignored"), reason="still_processing")),
     cb(SALE_OK, ok("succeeded")),
 ])
 case("refund success", [
     gate_sale(), accepted(), cb(SALE_OK, ok("succeeded")),
     refund({"state": "refund_pending", "request_path": "/v2/payment/wallet-partner/refund"}),
-    accepted(state="refund_pending", outcome="ignored"),
+    accepted(state="refund_pending", outcome="accepted"),
     cb(REFUND_OK, ok("refunded")),
 ])
 case("refund declined then retried and succeeded", [
     gate_sale(), accepted(), cb(SALE_OK, ok("succeeded")),
-    refund({"state": "refund_pending"}), accepted(state="refund_pending", outcome="ignored"),
+    refund({"state": "refund_pending"}), accepted(state="refund_pending", outcome="accepted"),
     cb(REFUND_DECLINE, ok("succeeded")),
     {"do": "check_state", "expect": {"state": "succeeded", "refund_attempts": ["declined"]}},
-    refund({"state": "refund_pending"}), accepted(state="refund_pending", outcome="ignored"),
+    refund({"state": "refund_pending"}), accepted(state="refund_pending", outcome="accepted"),
     cb(REFUND_OK, ok("refunded")),
     {"do": "check_state", "expect": {"state": "refunded", "refund_attempts": ["declined", "succeeded"]}},
 ])
@@ -141,7 +141,7 @@ case("every callback delivered twice", [
     cb(REDIR, ok("redirected", actions=("redirect_customer", "answer_callback"))),
     cb(REDIR, ok("redirected", outcome="duplicate")),
     cb(SALE_OK, ok("succeeded")), cb(SALE_OK, ok("succeeded", outcome="duplicate")),
-    refund({"state": "refund_pending"}), accepted(state="refund_pending", outcome="ignored"),
+    refund({"state": "refund_pending"}), accepted(state="refund_pending", outcome="accepted"),
     cb(REFUND_OK, ok("refunded")), cb(REFUND_OK, ok("refunded", outcome="duplicate")),
 ])
 case("redirect callback arriving after success", [
@@ -181,15 +181,15 @@ case("HTTP 500 and a garbled body never decline", [
     {"do": "response", "http_status": 500, "body": {"status": "error", "code": "500", "message": "Internal error"},
      "expect": {"outcome": "transitioned", "state": "unknown", "actions": ["check_status"]}},
     {"do": "response", "http_status": 502, "body_text": "<html>Bad gateway</html>",
-     "expect": {"outcome": "ignored", "state": "unknown", "actions": ["check_status"]}},
+     "expect": {"outcome": "ignored", "reason": "no_usable_answer", "state": "unknown", "actions": ["check_status"]}},
     {"do": "response", "http_status": 400, "body": {"status": "error", "code": "3061", "message": "Transaction not found"},
-     "expect": {"outcome": "ignored", "state": "unknown", "actions": []}},
+     "expect": {"outcome": "ignored", "reason": "not_found", "state": "unknown", "actions": []}},
 ])
 case("3041 on a resend", [
     gate_sale(),
     {"do": "transport_failure", "expect": {"outcome": "transitioned", "state": "unknown", "actions": ["check_status"]}},
     gate_sale(state="unknown"),
-    rejected("3041", expect={"outcome": "ignored", "state": "unknown", "actions": ["check_status"]}),
+    rejected("3041", expect={"outcome": "ignored", "reason": "no_usable_answer", "state": "unknown", "actions": ["check_status"]}),
     status(REDIR, {"outcome": "transitioned", "state": "redirected", "actions": ["redirect_customer"]}, [REDIR["operation"]]),
     cb(SALE_OK, ok("succeeded")),
 ])
@@ -202,7 +202,7 @@ case("refund requested twice", [
     gate_sale(), accepted(), cb(SALE_OK, ok("succeeded")),
     refund({"state": "refund_pending"}),
     refund(err(1007, "refund_pending")),
-    accepted(state="refund_pending", outcome="ignored"),
+    accepted(state="refund_pending", outcome="accepted"),
     refund(err(1007, "refund_pending")),
     cb(REFUND_OK, ok("refunded")),
     refund(err(1007, "refunded")),
@@ -219,13 +219,13 @@ case("partial refund", [
 case("refund that never arrived", [
     gate_sale(), accepted(), cb(SALE_OK, ok("succeeded")),
     refund({"state": "refund_pending"}),
-    {"do": "transport_failure", "expect": {"outcome": "ignored", "state": "refund_pending", "actions": ["check_status"]}},
+    {"do": "transport_failure", "expect": {"outcome": "ignored", "reason": "no_usable_answer", "state": "refund_pending", "actions": ["check_status"]}},
     status(SALE_OK, {"outcome": "transitioned", "state": "succeeded", "actions": []}, [SALE_OK["operation"]]),
     {"do": "check_state", "expect": {"state": "succeeded", "refund_attempts": ["rejected"]}},
 ])
 case("unknown status is reported, not applied", [
     gate_sale(), accepted(),
-    cb(message("on hold", "sale", "on hold"), ok("pending", outcome="ignored")),
+    cb(message("on hold", "sale", "on hold"), dict(ok("pending", outcome="ignored"), reason="unrecognized_status")),
     cb(SALE_OK, ok("succeeded")),
 ])
 case("invalid phone is rejected when the payment is created", [],
@@ -243,18 +243,19 @@ case("response with nothing in flight", [
 cases[-1]["steps"][0]["expect"] = err(1009, "created")
 case("deadline asks for status", [
     gate_sale(), accepted(),
-    {"do": "poll", "advance_ms": 1000, "expect": {"outcome": "ignored", "state": "pending", "actions": []}},
-    {"do": "poll", "advance_ms": 900000, "expect": {"outcome": "ignored", "state": "pending", "actions": ["check_status"]}},
+    {"do": "deadline", "advance_ms": 1000, "expect": {"outcome": "ignored", "reason": "nothing_due", "state": "pending", "actions": []}},
+    {"do": "deadline", "advance_ms": 900000, "expect": {"outcome": "ignored", "reason": "deadline_passed", "state": "pending", "actions": ["check_status"]}},
     status(SALE_OK, {"outcome": "transitioned", "state": "succeeded", "actions": []}, [SALE_OK["operation"]]),
 ])
 
-os.makedirs(OUT, exist_ok=True)
-for f in os.listdir(OUT):
-    if f.endswith(".json"):
-        os.remove(os.path.join(OUT, f))
-for i, c in enumerate(cases):
-    fname = "%02d-%s.json" % (i + 1, "".join(ch if ch.isalnum() else "-" for ch in c["name"].lower()).strip("-")[:60])
-    with open(os.path.join(OUT, fname), "w") as f:
-        json.dump(c, f, indent=1, ensure_ascii=False)
-        f.write("\n")
-print(len(cases), "lifecycle scripts")
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    for f in os.listdir(OUT):
+        if f.endswith(".json"):
+            os.remove(os.path.join(OUT, f))
+    for i, c in enumerate(cases):
+        fname = "%02d-%s.json" % (i + 1, "".join(ch if ch.isalnum() else "-" for ch in c["name"].lower()).strip("-")[:60])
+        with open(os.path.join(OUT, fname), "w") as f:
+            json.dump(c, f, indent=1, ensure_ascii=False)
+            f.write("\n")
+    print(len(cases), "lifecycle scripts")

@@ -634,6 +634,12 @@ public protocol PaymentSessionProtocol: AnyObject, Sendable {
     func gateSale(nowMs: UInt64) throws  -> HttpRequest
     
     /**
+     * From a timer: past `view().nextDeadline`, asks for status (a "check_status" action);
+     * before it, nothing happens ("ignored", reason "nothing_due").
+     */
+    func onDeadline(nowMs: UInt64) throws  -> StepView
+    
+    /**
      * Feeds Gate's answer to the request in flight.
      */
     func onResponse(httpStatus: UInt16, body: Data, nowMs: UInt64) throws  -> StepView
@@ -659,7 +665,7 @@ public protocol PaymentSessionProtocol: AnyObject, Sendable {
     func paymentPageUrlSigned(signature: String, nowMs: UInt64) throws  -> String
     
     /**
-     * From a timer: past the deadline, asks for status.
+     * Deprecated: the old name of `on_deadline`, kept for apps that call it.
      */
     func poll(nowMs: UInt64) throws  -> StepView
     
@@ -795,6 +801,20 @@ open func gateSale(nowMs: UInt64)throws  -> HttpRequest  {
 }
     
     /**
+     * From a timer: past `view().nextDeadline`, asks for status (a "check_status" action);
+     * before it, nothing happens ("ignored", reason "nothing_due").
+     */
+open func onDeadline(nowMs: UInt64)throws  -> StepView  {
+    return try  FfiConverterTypeStepView_lift(try rustCallWithError(FfiConverterTypeWalletPartnerError_lift) {
+        uniffiCallStatus in
+    uniffi_wallet_partner_mobile_fn_method_paymentsession_on_deadline(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(nowMs),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Feeds Gate's answer to the request in flight.
      */
 open func onResponse(httpStatus: UInt16, body: Data, nowMs: UInt64)throws  -> StepView  {
@@ -862,7 +882,7 @@ open func paymentPageUrlSigned(signature: String, nowMs: UInt64)throws  -> Strin
 }
     
     /**
-     * From a timer: past the deadline, asks for status.
+     * Deprecated: the old name of `on_deadline`, kept for apps that call it.
      */
 open func poll(nowMs: UInt64)throws  -> StepView  {
     return try  FfiConverterTypeStepView_lift(try rustCallWithError(FfiConverterTypeWalletPartnerError_lift) {
@@ -1155,9 +1175,14 @@ public func FfiConverterTypeSandbox_lower(_ value: Sandbox) -> UInt64 {
 
 
 /**
- * A callback or status body, decoded for display.
+ * A callback or status body, decoded for display: the core's message view, the same fields
+ * in every binding.
  */
 public struct CallbackView: Equatable, Hashable {
+    /**
+     * `project_id`.
+     */
+    public var projectId: UInt64?
     /**
      * `payment.id`.
      */
@@ -1187,6 +1212,10 @@ public struct CallbackView: Equatable, Hashable {
      */
     public var message: String?
     /**
+     * `operation.provider.payment_id`.
+     */
+    public var providerPaymentId: String?
+    /**
      * `payment.sum.amount` (paise).
      */
     public var amount: UInt64?
@@ -1206,6 +1235,9 @@ public struct CallbackView: Equatable, Hashable {
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
+        /**
+         * `project_id`.
+         */projectId: UInt64?, 
         /**
          * `payment.id`.
          */paymentId: String, 
@@ -1228,6 +1260,9 @@ public struct CallbackView: Equatable, Hashable {
          * `operation.message`.
          */message: String?, 
         /**
+         * `operation.provider.payment_id`.
+         */providerPaymentId: String?, 
+        /**
          * `payment.sum.amount` (paise).
          */amount: UInt64?, 
         /**
@@ -1239,6 +1274,7 @@ public struct CallbackView: Equatable, Hashable {
         /**
          * Whether the signature was checked (only with a secret).
          */verified: Bool) {
+        self.projectId = projectId
         self.paymentId = paymentId
         self.paymentStatus = paymentStatus
         self.operationType = operationType
@@ -1246,6 +1282,7 @@ public struct CallbackView: Equatable, Hashable {
         self.operationId = operationId
         self.code = code
         self.message = message
+        self.providerPaymentId = providerPaymentId
         self.amount = amount
         self.currency = currency
         self.redirect = redirect
@@ -1268,6 +1305,7 @@ public struct FfiConverterTypeCallbackView: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CallbackView {
         return
             try CallbackView(
+                projectId: FfiConverterOptionUInt64.read(from: &buf), 
                 paymentId: FfiConverterString.read(from: &buf), 
                 paymentStatus: FfiConverterString.read(from: &buf), 
                 operationType: FfiConverterOptionString.read(from: &buf), 
@@ -1275,6 +1313,7 @@ public struct FfiConverterTypeCallbackView: FfiConverterRustBuffer {
                 operationId: FfiConverterOptionUInt64.read(from: &buf), 
                 code: FfiConverterOptionString.read(from: &buf), 
                 message: FfiConverterOptionString.read(from: &buf), 
+                providerPaymentId: FfiConverterOptionString.read(from: &buf), 
                 amount: FfiConverterOptionUInt64.read(from: &buf), 
                 currency: FfiConverterOptionString.read(from: &buf), 
                 redirect: FfiConverterOptionTypeRedirect.read(from: &buf), 
@@ -1283,6 +1322,7 @@ public struct FfiConverterTypeCallbackView: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: CallbackView, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.projectId, into: &buf)
         FfiConverterString.write(value.paymentId, into: &buf)
         FfiConverterString.write(value.paymentStatus, into: &buf)
         FfiConverterOptionString.write(value.operationType, into: &buf)
@@ -1290,6 +1330,7 @@ public struct FfiConverterTypeCallbackView: FfiConverterRustBuffer {
         FfiConverterOptionUInt64.write(value.operationId, into: &buf)
         FfiConverterOptionString.write(value.code, into: &buf)
         FfiConverterOptionString.write(value.message, into: &buf)
+        FfiConverterOptionString.write(value.providerPaymentId, into: &buf)
         FfiConverterOptionUInt64.write(value.amount, into: &buf)
         FfiConverterOptionString.write(value.currency, into: &buf)
         FfiConverterOptionTypeRedirect.write(value.redirect, into: &buf)
@@ -2244,7 +2285,7 @@ public func FfiConverterTypeSigningRequest_lower(_ value: SigningRequest) -> Rus
 
 
 /**
- * What a call did: `outcome` is "transitioned", "duplicate", "stale" or "ignored".
+ * What a call did: `outcome` is "transitioned", "accepted", "duplicate", "stale" or "ignored".
  */
 public struct StepView: Equatable, Hashable {
     /**
@@ -2260,11 +2301,15 @@ public struct StepView: Equatable, Hashable {
      */
     public var toState: String?
     /**
-     * Why nothing changed (ignored).
+     * Why nothing changed (ignored): a stable name such as "still_processing".
      */
     public var reason: String?
     /**
-     * What to do: "send_request", "redirect_customer", "check_status", "answer_callback".
+     * The same for people: what exactly was ignored.
+     */
+    public var reasonText: String?
+    /**
+     * What to do: "redirect_customer", "check_status", "answer_callback".
      */
     public var actions: [String]
     /**
@@ -2293,10 +2338,13 @@ public struct StepView: Equatable, Hashable {
          * The state after a transition.
          */toState: String?, 
         /**
-         * Why nothing changed (ignored).
+         * Why nothing changed (ignored): a stable name such as "still_processing".
          */reason: String?, 
         /**
-         * What to do: "send_request", "redirect_customer", "check_status", "answer_callback".
+         * The same for people: what exactly was ignored.
+         */reasonText: String?, 
+        /**
+         * What to do: "redirect_customer", "check_status", "answer_callback".
          */actions: [String], 
         /**
          * The redirect, when an action asks for one.
@@ -2311,6 +2359,7 @@ public struct StepView: Equatable, Hashable {
         self.fromState = fromState
         self.toState = toState
         self.reason = reason
+        self.reasonText = reasonText
         self.actions = actions
         self.redirect = redirect
         self.statusRequest = statusRequest
@@ -2337,6 +2386,7 @@ public struct FfiConverterTypeStepView: FfiConverterRustBuffer {
                 fromState: FfiConverterOptionString.read(from: &buf), 
                 toState: FfiConverterOptionString.read(from: &buf), 
                 reason: FfiConverterOptionString.read(from: &buf), 
+                reasonText: FfiConverterOptionString.read(from: &buf), 
                 actions: FfiConverterSequenceString.read(from: &buf), 
                 redirect: FfiConverterOptionTypeRedirect.read(from: &buf), 
                 statusRequest: FfiConverterOptionTypeHttpRequest.read(from: &buf), 
@@ -2349,6 +2399,7 @@ public struct FfiConverterTypeStepView: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.fromState, into: &buf)
         FfiConverterOptionString.write(value.toState, into: &buf)
         FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterOptionString.write(value.reasonText, into: &buf)
         FfiConverterSequenceString.write(value.actions, into: &buf)
         FfiConverterOptionTypeRedirect.write(value.redirect, into: &buf)
         FfiConverterOptionTypeHttpRequest.write(value.statusRequest, into: &buf)
@@ -3038,6 +3089,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wallet_partner_mobile_checksum_method_paymentsession_gate_sale() != 38081) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_wallet_partner_mobile_checksum_method_paymentsession_on_deadline() != 28708) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_wallet_partner_mobile_checksum_method_paymentsession_on_response() != 59962) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3053,7 +3107,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wallet_partner_mobile_checksum_method_paymentsession_payment_page_url_signed() != 5451) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_partner_mobile_checksum_method_paymentsession_poll() != 5897) {
+    if (uniffi_wallet_partner_mobile_checksum_method_paymentsession_poll() != 51260) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_partner_mobile_checksum_method_paymentsession_refund() != 38714) {

@@ -697,6 +697,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_wallet_partner_mobile_checksum_method_paymentsession_gate_sale(
     ): Int
+    external fun uniffi_wallet_partner_mobile_checksum_method_paymentsession_on_deadline(
+    ): Int
     external fun uniffi_wallet_partner_mobile_checksum_method_paymentsession_on_response(
     ): Int
     external fun uniffi_wallet_partner_mobile_checksum_method_paymentsession_on_transport_failure(
@@ -760,6 +762,8 @@ internal object UniffiLib {
     external fun uniffi_wallet_partner_mobile_fn_method_paymentsession_apply_callback(`ptr`: Long,`body`: RustBuffer.ByValue,`nowMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_wallet_partner_mobile_fn_method_paymentsession_gate_sale(`ptr`: Long,`nowMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wallet_partner_mobile_fn_method_paymentsession_on_deadline(`ptr`: Long,`nowMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_wallet_partner_mobile_fn_method_paymentsession_on_response(`ptr`: Long,`httpStatus`: Short,`body`: RustBuffer.ByValue,`nowMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -963,6 +967,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wallet_partner_mobile_checksum_method_paymentsession_gate_sale() and 0xFFFF) != 38081) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_wallet_partner_mobile_checksum_method_paymentsession_on_deadline() and 0xFFFF) != 28708) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_wallet_partner_mobile_checksum_method_paymentsession_on_response() and 0xFFFF) != 59962) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -978,7 +985,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wallet_partner_mobile_checksum_method_paymentsession_payment_page_url_signed() and 0xFFFF) != 5451) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_partner_mobile_checksum_method_paymentsession_poll() and 0xFFFF) != 5897) {
+    if ((lib.uniffi_wallet_partner_mobile_checksum_method_paymentsession_poll() and 0xFFFF) != 51260) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_partner_mobile_checksum_method_paymentsession_refund() and 0xFFFF) != 38714) {
@@ -1476,6 +1483,12 @@ public interface PaymentSessionInterface {
     fun `gateSale`(`nowMs`: kotlin.ULong): HttpRequest
     
     /**
+     * From a timer: past `view().nextDeadline`, asks for status (a "check_status" action);
+     * before it, nothing happens ("ignored", reason "nothing_due").
+     */
+    fun `onDeadline`(`nowMs`: kotlin.ULong): StepView
+    
+    /**
      * Feeds Gate's answer to the request in flight.
      */
     fun `onResponse`(`httpStatus`: kotlin.UShort, `body`: kotlin.ByteArray, `nowMs`: kotlin.ULong): StepView
@@ -1501,7 +1514,7 @@ public interface PaymentSessionInterface {
     fun `paymentPageUrlSigned`(`signature`: kotlin.String, `nowMs`: kotlin.ULong): kotlin.String
     
     /**
-     * From a timer: past the deadline, asks for status.
+     * Deprecated: the old name of `on_deadline`, kept for apps that call it.
      */
     fun `poll`(`nowMs`: kotlin.ULong): StepView
     
@@ -1685,6 +1698,25 @@ open class PaymentSession: Disposable, AutoCloseable, PaymentSessionInterface
 
     
     /**
+     * From a timer: past `view().nextDeadline`, asks for status (a "check_status" action);
+     * before it, nothing happens ("ignored", reason "nothing_due").
+     */
+    @Throws(WalletPartnerException::class)override fun `onDeadline`(`nowMs`: kotlin.ULong): StepView {
+            return FfiConverterTypeStepView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WalletPartnerException) { _status ->
+    UniffiLib.uniffi_wallet_partner_mobile_fn_method_paymentsession_on_deadline(
+        it,
+        
+        FfiConverterULong.lower(`nowMs`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Feeds Gate's answer to the request in flight.
      */
     @Throws(WalletPartnerException::class)override fun `onResponse`(`httpStatus`: kotlin.UShort, `body`: kotlin.ByteArray, `nowMs`: kotlin.ULong): StepView {
@@ -1777,7 +1809,7 @@ open class PaymentSession: Disposable, AutoCloseable, PaymentSessionInterface
 
     
     /**
-     * From a timer: past the deadline, asks for status.
+     * Deprecated: the old name of `on_deadline`, kept for apps that call it.
      */
     @Throws(WalletPartnerException::class)override fun `poll`(`nowMs`: kotlin.ULong): StepView {
             return FfiConverterTypeStepView.lift(
@@ -2247,9 +2279,15 @@ public object FfiConverterTypeSandbox: FfiConverter<Sandbox, Long> {
 
 
 /**
- * A callback or status body, decoded for display.
+ * A callback or status body, decoded for display: the core's message view, the same fields
+ * in every binding.
  */
 data class CallbackView (
+    /**
+     * `project_id`.
+     */
+    var `projectId`: kotlin.ULong?
+    , 
     /**
      * `payment.id`.
      */
@@ -2286,6 +2324,11 @@ data class CallbackView (
     var `message`: kotlin.String?
     , 
     /**
+     * `operation.provider.payment_id`.
+     */
+    var `providerPaymentId`: kotlin.String?
+    , 
+    /**
      * `payment.sum.amount` (paise).
      */
     var `amount`: kotlin.ULong?
@@ -2320,11 +2363,13 @@ data class CallbackView (
 public object FfiConverterTypeCallbackView: FfiConverterRustBuffer<CallbackView> {
     override fun read(buf: ByteBuffer): CallbackView {
         return CallbackView(
+            FfiConverterOptionalULong.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalULong.read(buf),
@@ -2335,6 +2380,7 @@ public object FfiConverterTypeCallbackView: FfiConverterRustBuffer<CallbackView>
     }
 
     override fun allocationSize(value: CallbackView) = (
+            FfiConverterOptionalULong.allocationSize(value.`projectId`) +
             FfiConverterString.allocationSize(value.`paymentId`) +
             FfiConverterString.allocationSize(value.`paymentStatus`) +
             FfiConverterOptionalString.allocationSize(value.`operationType`) +
@@ -2342,6 +2388,7 @@ public object FfiConverterTypeCallbackView: FfiConverterRustBuffer<CallbackView>
             FfiConverterOptionalULong.allocationSize(value.`operationId`) +
             FfiConverterOptionalString.allocationSize(value.`code`) +
             FfiConverterOptionalString.allocationSize(value.`message`) +
+            FfiConverterOptionalString.allocationSize(value.`providerPaymentId`) +
             FfiConverterOptionalULong.allocationSize(value.`amount`) +
             FfiConverterOptionalString.allocationSize(value.`currency`) +
             FfiConverterOptionalTypeRedirect.allocationSize(value.`redirect`) +
@@ -2349,6 +2396,7 @@ public object FfiConverterTypeCallbackView: FfiConverterRustBuffer<CallbackView>
     )
 
     override fun write(value: CallbackView, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`projectId`, buf)
             FfiConverterString.write(value.`paymentId`, buf)
             FfiConverterString.write(value.`paymentStatus`, buf)
             FfiConverterOptionalString.write(value.`operationType`, buf)
@@ -2356,6 +2404,7 @@ public object FfiConverterTypeCallbackView: FfiConverterRustBuffer<CallbackView>
             FfiConverterOptionalULong.write(value.`operationId`, buf)
             FfiConverterOptionalString.write(value.`code`, buf)
             FfiConverterOptionalString.write(value.`message`, buf)
+            FfiConverterOptionalString.write(value.`providerPaymentId`, buf)
             FfiConverterOptionalULong.write(value.`amount`, buf)
             FfiConverterOptionalString.write(value.`currency`, buf)
             FfiConverterOptionalTypeRedirect.write(value.`redirect`, buf)
@@ -3028,7 +3077,7 @@ public object FfiConverterTypeSigningRequest: FfiConverterRustBuffer<SigningRequ
 
 
 /**
- * What a call did: `outcome` is "transitioned", "duplicate", "stale" or "ignored".
+ * What a call did: `outcome` is "transitioned", "accepted", "duplicate", "stale" or "ignored".
  */
 data class StepView (
     /**
@@ -3047,12 +3096,17 @@ data class StepView (
     var `toState`: kotlin.String?
     , 
     /**
-     * Why nothing changed (ignored).
+     * Why nothing changed (ignored): a stable name such as "still_processing".
      */
     var `reason`: kotlin.String?
     , 
     /**
-     * What to do: "send_request", "redirect_customer", "check_status", "answer_callback".
+     * The same for people: what exactly was ignored.
+     */
+    var `reasonText`: kotlin.String?
+    , 
+    /**
+     * What to do: "redirect_customer", "check_status", "answer_callback".
      */
     var `actions`: List<kotlin.String>
     , 
@@ -3090,6 +3144,7 @@ public object FfiConverterTypeStepView: FfiConverterRustBuffer<StepView> {
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterOptionalTypeRedirect.read(buf),
             FfiConverterOptionalTypeHttpRequest.read(buf),
@@ -3102,6 +3157,7 @@ public object FfiConverterTypeStepView: FfiConverterRustBuffer<StepView> {
             FfiConverterOptionalString.allocationSize(value.`fromState`) +
             FfiConverterOptionalString.allocationSize(value.`toState`) +
             FfiConverterOptionalString.allocationSize(value.`reason`) +
+            FfiConverterOptionalString.allocationSize(value.`reasonText`) +
             FfiConverterSequenceString.allocationSize(value.`actions`) +
             FfiConverterOptionalTypeRedirect.allocationSize(value.`redirect`) +
             FfiConverterOptionalTypeHttpRequest.allocationSize(value.`statusRequest`) +
@@ -3113,6 +3169,7 @@ public object FfiConverterTypeStepView: FfiConverterRustBuffer<StepView> {
             FfiConverterOptionalString.write(value.`fromState`, buf)
             FfiConverterOptionalString.write(value.`toState`, buf)
             FfiConverterOptionalString.write(value.`reason`, buf)
+            FfiConverterOptionalString.write(value.`reasonText`, buf)
             FfiConverterSequenceString.write(value.`actions`, buf)
             FfiConverterOptionalTypeRedirect.write(value.`redirect`, buf)
             FfiConverterOptionalTypeHttpRequest.write(value.`statusRequest`, buf)

@@ -67,7 +67,7 @@ class LifecycleTest {
                         val req = payment.refund(r.getString("description"), amount, now)
                         expect.optStringOrNull("request_path")?.let { assertTrue(req.url.endsWith(it), ctx) }
                     }
-                    "poll" -> result = payment.poll(now)
+                    "deadline" -> result = payment.onDeadline(now)
                     "snapshot_roundtrip" -> {
                         val restored = PaymentSession.restore(project, before)
                         assertEquals(before, restored.snapshot(), ctx)
@@ -85,6 +85,7 @@ class LifecycleTest {
                 if (expect.has("outcome")) {
                     assertNotNull(result, ctx)
                     assertEquals(expect.getString("outcome"), result!!.outcome, ctx)
+                    expect.optStringOrNull("reason")?.let { assertEquals(it, result.reason, "$ctx: ${result.reasonText}") }
                 }
                 if (expect.has("actions")) {
                     val want = expect.getJSONArray("actions").let { a -> (0 until a.length()).map { a.getString(it) } }

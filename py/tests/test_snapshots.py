@@ -1,0 +1,95 @@
+"""Snapshots written by released versions (tests/vectors/snapshots) restore unchanged."""
+
+import json
+
+import pytest
+
+import wallet_partner as wp
+
+from conftest import VECTORS
+
+FILES = sorted((VECTORS / "snapshots").glob("v*.json"))
+LATER = 1_764_320_400_000 + 86_400_000
+
+
+def test_there_are_released_snapshots():
+    assert len(FILES) >= 10
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_released_snapshot_restores(path):
+    case = json.loads(path.read_text(encoding="utf-8"))
+    project = wp.Project(case["project_id"], case["secret"])
+    expect = case["expect"]
+    payment = wp.Payment.restore(project, case["snapshot"])
+    assert payment.state == expect["state"]
+    assert payment.version == expect["version"]
+    assert payment.next_deadline == expect["deadline_ms"]
+    assert payment.id == expect["payment_id"]
+    assert payment.amount == expect["amount"]
+    assert [a["outcome"]["result"] for a in payment.refund_attempts] == expect["refund_attempts"]
+    assert payment.snapshot() == case["snapshot"], "the stored format changed"
+    for body, outcome in zip(case["delivered"], expect["replay"], strict=True):
+        again = wp.Payment.restore(project, case["snapshot"])
+        step = again.apply(project.verify_callback(body.encode()), now_ms=LATER)
+        assert step.kind == outcome
+        assert again.snapshot() == case["snapshot"]
+    again = wp.Payment.restore(project, case["snapshot"])
+    if expect["refund_error"] is None:
+        again.refund("again", now_ms=LATER)
+        assert again.state == "refund_pending"
+    else:
+        with pytest.raises(wp.WalletPartnerError) as err:
+            again.refund("again", now_ms=LATER)
+        assert err.value.code == expect["refund_error"]
+        assert again.snapshot() == case["snapshot"]
+
+
+def test_names_come_from_the_core():
+    assert wp.STATES == ("created", "pending", "redirected", "succeeded", "declined",
+                         "refund_pending", "refunded", "unknown")
+    assert wp.OUTCOMES == ("transitioned", "accepted", "duplicate", "stale", "ignored")
+    assert wp.ACTIONS == ("redirect_customer", "check_status", "answer_callback")
+    assert "still_processing" in wp.REASONS and "nothing_due" in wp.REASONS
+
+
+def test_poll_is_a_deprecated_alias_of_on_deadline():
+    project = wp.Project(48039, "s")
+    payment = wp.Payment(project, payment_id="p-1", amount=10_000, customer={"id": "c"},
+                         return_url="https://shop.example/ok")
+    payment.payment_page_url(now_ms=1_000)
+    with pytest.deprecated_call():
+        step = payment.poll(now_ms=2_000)
+    assert (step.kind, step.reason) == ("ignored", "nothing_due")
+    step = payment.on_deadline(now_ms=1_000 + 15 * 60_000)
+    assert (step.kind, step.reason) == ("ignored", "deadline_passed")
+    assert [a.kind for a in step.actions] == ["check_status"]
+
+
+def test_status_request_while_the_sale_is_in_flight_is_refused():
+    sandbox = wp.Sandbox(48039, "s", 1)
+    project = sandbox.project()
+    customer = {"id": "c", "ip_address": "203.0.113.7", "first_name": "A", "last_name": "S",
+                "phone": "919876543210", "email": "a@example.in"}
+    payment = wp.Payment(project, payment_id="p-2", amount=10_000, customer=customer,
+                         return_url="https://shop.example/ok")
+    payment.gate_sale(now_ms=1)
+    before = payment.snapshot()
+    with pytest.raises(wp.TransitionError) as err:
+        payment.status_request(now_ms=2)
+    assert err.value.code == 1010
+    assert payment.snapshot() == before
+
+
+def test_message_views_are_the_same_in_every_binding():
+    v = json.loads((VECTORS / "message-views.json").read_text(encoding="utf-8"))
+    project = wp.Project(v["project_id"], v["secret"])
+    assert len(v["cases"]) >= 4
+    for case in v["cases"]:
+        msg = dict(case["message"])
+        msg["signature"] = wp.sign(msg, v["secret"])
+        cb = project.verify_callback(json.dumps(msg).encode())
+        e = case["expect"]
+        got = {name: getattr(cb, name) for name in e if name != "redirect_url"}
+        got["redirect_url"] = cb.redirect.url if cb.redirect else None
+        assert got == e, case["name"]
