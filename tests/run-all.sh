@@ -13,6 +13,12 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 section "Rust: tests (unit, vectors, lifecycle, properties, doctests)"
 cargo test --workspace --locked
 
+section "Rust: the core alone, as a host gets it (no features), and a host's serde_json untouched"
+# In the workspace run the Python binding's opt-in `arbitrary-precision` is unified into the
+# core; here the core is built as a new host would build it.
+cargo test -p wallet-partner --locked --lib --tests
+cargo test --locked --manifest-path tests/downstream/Cargo.toml --target-dir target
+
 section "Rust: the demo runs"
 cargo run -q -p wallet-partner --locked --example demo > /dev/null
 echo "demo OK"

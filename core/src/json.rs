@@ -100,7 +100,7 @@ impl<'a> Node<'a> {
         match v {
             Value::Null => Node::Null,
             Value::Bool(b) => Node::Bool(*b),
-            Value::Number(n) => Node::Num(n.as_str()),
+            Value::Number(n) => Node::Num(bump.alloc_str(&n.to_string())),
             Value::String(s) => Node::Str(s),
             Value::Array(items) => Node::Arr(
                 bump.alloc_slice_fill_iter(items.iter().map(|v| Node::from_value(v, bump))),
@@ -109,22 +109,29 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// An owned `serde_json::Value` (numbers keep their text).
-    pub(crate) fn to_value(self) -> Value {
-        match self {
+    /// An owned `serde_json::Value`. Numbers keep their exact text with the crate's
+    /// `arbitrary-precision` feature; without it, integers that fit 64 bits stay exact and
+    /// other numbers become the nearest `f64` (one beyond `f64`'s range is an error).
+    pub(crate) fn to_value(self) -> Result<Value> {
+        Ok(match self {
             Node::Null => Value::Null,
             Node::Bool(b) => Value::Bool(b),
-            Node::Num(n) => Value::Number(Number::from_string_unchecked(n.to_owned())),
+            Node::Num(n) => Value::Number(number(n)?),
             Node::Str(s) => Value::String(s.to_owned()),
-            Node::Arr(items) => Value::Array(items.iter().map(|n| n.to_value()).collect()),
+            Node::Arr(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|n| n.to_value())
+                    .collect::<Result<_, _>>()?,
+            ),
             Node::Obj(entries) => {
-                let mut map = Map::with_capacity(entries.len());
+                let mut map = Map::new();
                 for (k, v) in entries.iter() {
-                    map.insert((*k).to_owned(), v.to_value());
+                    map.insert((*k).to_owned(), v.to_value()?);
                 }
                 Value::Object(map)
             }
-        }
+        })
     }
 
     /// The JSON type name, for error messages.
@@ -147,10 +154,61 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// Compact JSON text of this value (numbers as received).
+    /// Compact JSON text of this value, numbers exactly as received, keys in received order.
     pub(crate) fn to_json(self) -> String {
-        self.to_value().to_string()
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
     }
+
+    fn write_json(self, out: &mut String) {
+        let string = |s: &str, out: &mut String| {
+            out.push_str(&serde_json::to_string(s).expect("a string always serializes"))
+        };
+        match self {
+            Node::Null => out.push_str("null"),
+            Node::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+            Node::Num(n) => out.push_str(n),
+            Node::Str(s) => string(s, out),
+            Node::Arr(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_json(out);
+                }
+                out.push(']');
+            }
+            Node::Obj(entries) => {
+                out.push('{');
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    string(k, out);
+                    out.push(':');
+                    v.write_json(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// A number's JSON text as a `serde_json::Number`: its exact text (serde_json's
+/// `arbitrary_precision`, turned on by this crate's `arbitrary-precision` feature).
+#[cfg(feature = "arbitrary-precision")]
+fn number(text: &str) -> Result<Number> {
+    Ok(Number::from_string_unchecked(text.to_owned()))
+}
+
+/// A number's JSON text as a `serde_json::Number`: exact for integers that fit 64 bits, the
+/// nearest `f64` otherwise (build with the `arbitrary-precision` feature for exact text).
+#[cfg(not(feature = "arbitrary-precision"))]
+fn number(text: &str) -> Result<Number> {
+    serde_json::from_str(text)
+        .map_err(|e| Error::MalformedJson(format!("number {text} cannot be represented: {e}")))
 }
 
 /// A map's entries as arena entries.
@@ -563,7 +621,7 @@ mod tests {
             let node = Node::parse(text, &bump).unwrap();
             let serde: Value = serde_json::from_str(text).unwrap();
             assert_eq!(
-                node.to_value().to_string(),
+                node.to_value().unwrap().to_string(),
                 serde.to_string().replace("1e+5", "1E5"),
                 "{text}"
             );

@@ -117,44 +117,47 @@ impl Order {
     /// assert_eq!(err.code(), 1002);
     /// ```
     pub fn from_json(text: &str) -> Result<Order> {
-        let value = crate::signature::parse_body(text.as_bytes())
-            .map_err(|e| Error::invalid("order", e.to_string()))?;
-        let Some(map) = value.as_object() else {
+        let invalid = |e: Error| Error::invalid("order", e.to_string());
+        let body = crate::signature::body_text(text.as_bytes()).map_err(invalid)?;
+        let bump = crate::json::arena(body.len());
+        let node = crate::json::Node::parse(body, &bump).map_err(invalid)?;
+        let crate::json::Node::Obj(entries) = node else {
             return Err(Error::invalid("order", "expected a JSON object"));
         };
         for key in ["payment_id", "amount", "customer", "return_url"] {
-            if map.get(key).is_none_or(|v| v.is_null()) {
+            if crate::json::get(entries, key).is_none_or(|v| *v == crate::json::Node::Null) {
                 return Err(Error::missing(key));
             }
         }
-        match &map["amount"] {
-            serde_json::Value::Number(n) => match n.as_i128() {
-                Some(paise) => {
+        // The amount is checked on its text, so a huge or negative one is reported exactly.
+        match crate::json::get(entries, "amount") {
+            Some(crate::json::Node::Num(n)) => match n.parse::<i128>() {
+                Ok(paise) => {
                     Amount::checked(paise, "payment.amount")?;
                 }
-                None if n.as_str().bytes().all(|b| b.is_ascii_digit() || b == b'-') => {
+                Err(_) if n.bytes().all(|b| b.is_ascii_digit() || b == b'-') => {
                     return Err(Error::AmountOutOfRange {
                         field: "payment.amount".into(),
-                        got: n.as_str().to_owned(),
+                        got: (*n).to_owned(),
                     })
                 }
-                None => {
+                Err(_) => {
                     return Err(Error::invalid(
                         "payment.amount",
                         format!("expected an integer number of paise, got {n}"),
                     ))
                 }
             },
-            other => {
+            Some(other) => {
                 return Err(Error::invalid(
                     "payment.amount",
-                    format!(
-                        "expected an integer number of paise, got {}",
-                        crate::signature::type_name(other)
-                    ),
+                    format!("expected an integer number of paise, got {}", other.type_name()),
                 ))
             }
+            None => return Err(Error::missing("amount")),
         }
+        let value = node.to_value().map_err(invalid)?;
+        let map = value.as_object().expect("checked above: an object");
         if map["customer"].get("id").is_none_or(|v| v.is_null()) {
             return Err(Error::missing("customer.id"));
         }

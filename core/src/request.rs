@@ -142,7 +142,7 @@ pub fn params_to_url_with_signature(
     for (k, v) in obj {
         let text = match v {
             Value::String(s) => s.clone(),
-            Value::Number(n) => n.as_str().to_owned(),
+            Value::Number(n) => n.to_string(),
             Value::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
             Value::Null => String::new(),
             other => {

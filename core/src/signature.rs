@@ -91,6 +91,11 @@ impl fmt::Display for SecretKey {
 
 /// Builds the canonical string of a JSON object (SPEC §2): what gets signed.
 ///
+/// Integers that fit 64 bits are exact. Floats, and integers beyond 64 bits, are exact only
+/// with the crate's `arbitrary-precision` feature (which turns on serde_json's for the whole
+/// application); without it serde_json has already rounded them. For exact signing whatever
+/// the features, pass the JSON text to [`canonical_string_of_json`].
+///
 /// Errors: [`Error::NotAnObject`] when `params` is not an object, [`Error::NestingTooDeep`]
 /// beyond [`MAX_DEPTH`] levels.
 pub fn canonical_string(params: &Value) -> Result<String> {
@@ -147,16 +152,43 @@ pub fn verify_body(body: &[u8], key: &SecretKey) -> Result<Value> {
     let bump = arena(text.len());
     let node = Node::parse(text, &bump)?;
     verify_node(&node, key, &bump, text.len())?;
-    Ok(node.to_value())
+    node.to_value()
 }
 
 /// Parses an untrusted body into JSON with the library's limits (size, UTF-8, depth, no
-/// duplicate keys), without verifying it. Numbers keep their received text, so the result
-/// signs exactly as received.
+/// duplicate keys), without verifying it. With the crate's `arbitrary-precision` feature
+/// numbers keep their received text, so the result signs exactly as received; without it,
+/// floats and integers beyond 64 bits are approximated (use the bytes-in functions,
+/// [`canonical_string_of_json`] and [`sign_json`], to sign exactly).
 pub fn parse_body(body: &[u8]) -> Result<Value> {
     let text = body_text(body)?;
     let bump = arena(text.len());
-    Ok(Node::parse(text, &bump)?.to_value())
+    Node::parse(text, &bump)?.to_value()
+}
+
+/// The canonical string of a JSON object given as text (SPEC §2), exact whatever the build's
+/// features: numbers are signed as their received text, integers at any size.
+///
+/// ```
+/// use wallet_partner::signature::canonical_string_of_json;
+/// let s = canonical_string_of_json(br#"{"b": true, "a": {"y": null, "x": [4, 1.50]}, "id": 18446744073709551616}"#)?;
+/// assert_eq!(s, "a:x:0:4;a:x:1:1.50;a:y:;b:1;id:18446744073709551616");
+/// # Ok::<(), wallet_partner::Error>(())
+/// ```
+pub fn canonical_string_of_json(json: &[u8]) -> Result<String> {
+    let text = body_text(json)?;
+    let bump = arena(text.len());
+    let node = Node::parse(text, &bump)?;
+    canonical_text(as_entries(&node)?, Skip::Nothing, &bump)
+}
+
+/// Signs a JSON object given as text: `base64(HMAC-SHA512(key, canonical_string_of_json(json)))`,
+/// exact whatever the build's features.
+pub fn sign_json(json: &[u8], key: &SecretKey) -> Result<String> {
+    let text = body_text(json)?;
+    let bump = arena(text.len());
+    let node = Node::parse(text, &bump)?;
+    sign_entries(as_entries(&node)?, key, &bump)
 }
 
 /// Checks size and UTF-8 of an untrusted body.

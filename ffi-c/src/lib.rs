@@ -432,10 +432,6 @@ pub extern "C" fn wp_reason_name(reason: wp_reason) -> *const std::ffi::c_char {
 
 // ----- signatures -------------------------------------------------------------------------
 
-fn parse_json(bytes: &[u8]) -> Result<serde_json::Value, Error> {
-    wpcore::signature::parse_body(bytes)
-}
-
 /// The canonical string (SPEC §2) of a JSON object given as text.
 #[no_mangle]
 pub unsafe extern "C" fn wp_canonical_string(
@@ -444,9 +440,9 @@ pub unsafe extern "C" fn wp_canonical_string(
     out: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let params = parse_json(unsafe { slice(json, json_len, "json")? })?;
+        let params = unsafe { slice(json, json_len, "json")? };
         let out = out_ptr(out, "out")?;
-        let s = wpcore::signature::canonical_string(&params)?;
+        let s = wpcore::signature::canonical_string_of_json(params)?;
         unsafe { emit_bytes(out, s.into_bytes()) };
         Ok(())
     })
@@ -462,10 +458,10 @@ pub unsafe extern "C" fn wp_sign(
     out: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let params = parse_json(unsafe { slice(json, json_len, "json")? })?;
+        let params = unsafe { slice(json, json_len, "json")? };
         let key = wpcore::SecretKey::new(unsafe { text(secret, secret_len, "secret")? });
         let out = out_ptr(out, "out")?;
-        let s = wpcore::signature::sign(&params, &key)?;
+        let s = wpcore::signature::sign_json(params, &key)?;
         unsafe { emit_bytes(out, s.into_bytes()) };
         Ok(())
     })

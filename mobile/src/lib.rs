@@ -419,15 +419,16 @@ pub fn validate_order(order: Order, channel: Channel) -> Result<()> {
 /// The canonical string of a JSON object (SPEC §2).
 #[uniffi::export]
 pub fn canonical_string(params_json: String) -> Result<String> {
-    let v = wp::signature::parse_body(params_json.as_bytes())?;
-    Ok(wp::signature::canonical_string(&v)?)
+    Ok(wp::signature::canonical_string_of_json(params_json.as_bytes())?)
 }
 
 /// Signs a JSON object with a secret (backends only).
 #[uniffi::export]
 pub fn sign(params_json: String, secret: String) -> Result<String> {
-    let v = wp::signature::parse_body(params_json.as_bytes())?;
-    Ok(wp::signature::sign(&v, &wp::SecretKey::new(secret))?)
+    Ok(wp::signature::sign_json(
+        params_json.as_bytes(),
+        &wp::SecretKey::new(secret),
+    )?)
 }
 
 /// Signs a canonical string: what the backend does for the app (SPEC §2.2).

@@ -263,8 +263,10 @@ fn verify<'py>(
     secret: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let bytes = body_arg(body, "body").py_err()?;
-    let value = wp::signature::verify_body(&bytes, &key_of(secret).py_err()?).py_err()?;
-    from_json(py, &value.to_string())
+    wp::signature::verify_body(&bytes, &key_of(secret).py_err()?).py_err()?;
+    // The verified body itself, so the dict has its keys and numbers exactly as received.
+    py.import("json")?
+        .call_method1("loads", (PyBytes::new(py, &bytes),))
 }
 
 // ----- classes ----------------------------------------------------------------------------
