@@ -8,7 +8,6 @@ use crate::error::{Error, Result};
 use crate::fields::Obj;
 use crate::json::Node;
 use crate::redirect::Redirect;
-use crate::signature;
 use crate::status::{OperationType, Status};
 use crate::verified::Verified;
 
@@ -204,27 +203,12 @@ impl Verified<CallbackData> {
     }
 }
 
-impl Project {
-    /// Verifies a callback body's signature, then decodes it (SPEC §2.1, §6).
-    ///
-    /// A callback for another project is rejected with [`Error::ProjectMismatch`].
-    pub fn verify_callback(&self, body: &[u8]) -> Result<Callback> {
-        let text = signature::body_text(body)?;
-        let bump = crate::json::arena(text.len());
-        let node = Node::parse(text, &bump)?;
-        signature::verify_node(&node, self.signing_key()?, &bump, text.len())?;
-        let data = decode_callback(&Obj::of(&node, "callback")?)?;
-        check_project(self, data.project_id)?;
-        Ok(Verified::new(data, text))
-    }
-}
-
 /// Decodes a callback **without verifying it**, for display only (a mobile app showing what its
 /// backend forwarded). The result is plain data: it cannot be applied to a [`crate::Payment`],
 /// which only accepts a [`Callback`] from [`Project::verify_callback`].
 pub fn decode_unverified(body: &[u8]) -> Result<CallbackData> {
-    let text = signature::body_text(body)?;
-    let bump = crate::json::arena(text.len());
+    let text = crate::json::body_text(body)?;
+    let bump = crate::arena::arena(text.len());
     let node = Node::parse(text, &bump)?;
     decode_callback(&Obj::of(&node, "callback")?)
 }
@@ -239,7 +223,7 @@ pub(crate) fn check_project(project: &Project, got: Option<u64>) -> Result<()> {
     }
 }
 
-fn decode_callback(root: &Obj<'_>) -> Result<CallbackData> {
+pub(crate) fn decode_callback(root: &Obj<'_>) -> Result<CallbackData> {
     let project_id = match root.u64("project_id")? {
         Some(id) => Some(id),
         None => match root.obj("general")? {

@@ -1,7 +1,12 @@
 //! The merchant's project: id, secret key and the platform's base URLs.
 
+use crate::callback::{check_project, decode_callback, Callback};
 use crate::error::{Error, Result};
-use crate::signature::SecretKey;
+use crate::fields::Obj;
+use crate::json::{body_text, Node};
+use crate::response::{decode_status, GateResponse, StatusAnswer, CODE_NOT_FOUND};
+use crate::signature::{self, SecretKey};
+use crate::verified::Verified;
 
 /// The Gate API base URL used unless configured otherwise.
 pub const DEFAULT_GATE_URL: &str = "https://api.ecommpay.com";
@@ -109,6 +114,50 @@ impl Project {
         } else {
             Ok(&self.key)
         }
+    }
+
+    /// Verifies a callback body's signature, then decodes it (SPEC §2.1, §6).
+    ///
+    /// A callback for another project is rejected with [`Error::ProjectMismatch`].
+    pub fn verify_callback(&self, body: &[u8]) -> Result<Callback> {
+        let text = body_text(body)?;
+        let bump = crate::arena::arena(text.len());
+        let node = Node::parse(text, &bump)?;
+        signature::verify_node(&node, self.signing_key()?, &bump, text.len())?;
+        let data = decode_callback(&Obj::of(&node, "callback")?)?;
+        check_project(self, data.project_id)?;
+        Ok(Verified::new(data, text))
+    }
+
+    /// Decodes a status response: error bodies are reported as such, a payment report must
+    /// carry a valid signature (SPEC §4.3).
+    pub fn verify_status_response(&self, http_status: u16, body: &[u8]) -> Result<StatusAnswer> {
+        let text = body_text(body)?;
+        let bump = crate::arena::arena(text.len());
+        let node = Node::parse(text, &bump)?;
+        let root = Obj::of(&node, "body")?;
+        let is_error = matches!(node.get("status"), Some(Node::Str(s)) if *s == "error");
+        if is_error && node.get("payment").is_none() {
+            return match GateResponse::decode(http_status, body)? {
+                GateResponse::Rejected { code, message, .. } if code == CODE_NOT_FOUND => {
+                    Ok(StatusAnswer::NotFound { message })
+                }
+                GateResponse::Rejected {
+                    http_status,
+                    code,
+                    message,
+                } => Ok(StatusAnswer::Rejected {
+                    http_status,
+                    code,
+                    message,
+                }),
+                GateResponse::Accepted { .. } => Err(Error::malformed("status", "unexpected")),
+            };
+        }
+        signature::verify_node(&node, self.signing_key()?, &bump, text.len())?;
+        let data = decode_status(&root)?;
+        check_project(self, data.project_id)?;
+        Ok(StatusAnswer::Found(Box::new(Verified::new(data, text))))
     }
 
     /// The project id, checked against 1..=4294967295.

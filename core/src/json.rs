@@ -13,7 +13,45 @@ use bumpalo::Bump;
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Result};
-use crate::signature::MAX_DEPTH;
+use crate::swar;
+
+/// The deepest nesting accepted in a message or in parameters to sign.
+pub const MAX_DEPTH: usize = 128;
+
+/// The largest message body accepted, in bytes (2 MiB).
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Checks size and UTF-8 of an untrusted body.
+pub(crate) fn body_text(body: &[u8]) -> Result<&str> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(Error::TooLarge {
+            size: body.len(),
+            limit: MAX_BODY_BYTES,
+        });
+    }
+    // SIMD validation (simdutf8, runtime-dispatched); the standard library's slower check
+    // runs only on a bad body, for the offset in the message.
+    simdutf8::basic::from_utf8(body).or_else(|_| {
+        std::str::from_utf8(body).map_err(|e| {
+            Error::MalformedJson(format!(
+                "body is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ))
+        })
+    })
+}
+
+/// Parses an untrusted body into JSON with the library's limits (size, UTF-8, depth, no
+/// duplicate keys), without verifying it. With the crate's `arbitrary-precision` feature
+/// numbers keep their received text, so the result signs exactly as received; without it,
+/// floats and integers beyond 64 bits are approximated (use the bytes-in functions,
+/// [`crate::signature::canonical_string_of_json`] and [`crate::signature::sign_json`], to sign
+/// exactly).
+pub fn parse_body(body: &[u8]) -> Result<Value> {
+    let text = body_text(body)?;
+    let bump = crate::arena::arena(text.len());
+    Node::parse(text, &bump)?.to_value()
+}
 
 /// One JSON value. Everything it refers to lives in the text it was parsed from or in a
 /// per-message arena (children, and strings that had escapes), so a tree costs one arena and no
@@ -31,49 +69,6 @@ pub(crate) enum Node<'a> {
 
 /// Object entries, in document order.
 pub(crate) type Entries<'a> = [(&'a str, Node<'a>)];
-
-/// An arena for one message, borrowed from this thread's pool and returned (emptied) on drop.
-///
-/// Verifying a callback then costs no large allocation: the tree, the parser's stacks and the
-/// signature walk's buffers live in memory the thread already has. At most one arena of up to
-/// [`POOL_KEEP_BYTES`] is kept per thread; a bigger one (a huge message) is freed instead.
-pub(crate) struct Arena(Option<Bump>);
-
-/// The largest arena a thread keeps for reuse.
-const POOL_KEEP_BYTES: usize = 64 * 1024;
-
-thread_local! {
-    static POOL: std::cell::Cell<Option<Bump>> = const { std::cell::Cell::new(None) };
-}
-
-/// An empty arena for a message of `len` bytes (from this thread's pool when it has one).
-pub(crate) fn arena(len: usize) -> Arena {
-    let want = len.saturating_mul(3).saturating_add(4096).min(1 << 20);
-    let pooled = POOL.try_with(|p| p.take()).ok().flatten();
-    Arena(Some(match pooled {
-        Some(bump) if bump.chunk_capacity() >= want => bump,
-        _ => Bump::with_capacity(want),
-    }))
-}
-
-impl std::ops::Deref for Arena {
-    type Target = Bump;
-    fn deref(&self) -> &Bump {
-        self.0.as_ref().expect("an arena is present until dropped")
-    }
-}
-
-impl Drop for Arena {
-    fn drop(&mut self) {
-        if let Some(mut bump) = self.0.take() {
-            bump.reset();
-            if bump.allocated_bytes() <= POOL_KEEP_BYTES {
-                // A thread being torn down has no pool: the arena is simply freed.
-                let _ = POOL.try_with(|p| p.set(Some(bump)));
-            }
-        }
-    }
-}
 
 impl<'a> Node<'a> {
     /// Parses a complete JSON document into `bump`.
@@ -227,27 +222,6 @@ pub(crate) fn get<'e, 'a>(entries: &'e Entries<'a>, key: &str) -> Option<&'e Nod
         .iter()
         .find(|(k, _)| k.len() == len && k.as_bytes().first() == first && *k == key)
         .map(|(_, v)| v)
-}
-
-/// Byte tests on eight bytes at once (SWAR), on words read little-endian.
-pub(crate) mod swar {
-    /// 0x01 in every byte.
-    pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
-    /// 0x80 in every byte.
-    pub(crate) const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-    /// The high bit of every byte below `n` (`n` ≤ 0x80). A flag can only be wrong above a
-    /// right one: the lowest flag, and "any flag", are exact.
-    #[inline(always)]
-    pub(crate) fn below(w: u64, n: u8) -> u64 {
-        w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS
-    }
-
-    /// The high bit of every byte equal to `b` (same exactness as [`below`]).
-    #[inline(always)]
-    pub(crate) fn equal(w: u64, b: u8) -> u64 {
-        below(w ^ (ONES * u64::from(b)), 1)
-    }
 }
 
 /// Bytes that end the plain part of a string: `"`, `\\` and control characters.
@@ -663,36 +637,6 @@ mod tests {
                 "{text:?} should be rejected"
             );
         }
-    }
-
-    fn pooled_bytes() -> Option<usize> {
-        POOL.with(|p| {
-            let bump = p.take();
-            let bytes = bump.as_ref().map(Bump::allocated_bytes);
-            p.set(bump);
-            bytes
-        })
-    }
-
-    #[test]
-    fn arena_pool_reuses_small_arenas_and_frees_big_ones() {
-        {
-            let a = arena(100);
-            a.alloc_slice_fill_copy(200_000, 0u8);
-        }
-        // A grown arena beyond the limit is freed, not kept.
-        assert!(pooled_bytes().is_none_or(|n| n <= POOL_KEEP_BYTES));
-        {
-            let a = arena(100);
-            a.alloc(1u8);
-        }
-        let kept = pooled_bytes().expect("a small arena goes back to the pool");
-        assert!(kept <= POOL_KEEP_BYTES);
-        // The next message gets it back, empty, and parses into it correctly.
-        let a = arena(100);
-        assert!(pooled_bytes().is_none(), "taken from the pool");
-        let node = Node::parse(r#"{"k":"v"}"#, &a).unwrap();
-        assert_eq!(node.get("k"), Some(&Node::Str("v")));
     }
 
     #[test]

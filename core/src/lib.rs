@@ -29,14 +29,18 @@
 
 #![forbid(unsafe_code)]
 
+mod arena;
 pub mod callback;
+mod canonical;
 pub mod config;
 pub mod error;
 pub mod event;
 mod fields;
 mod json;
+mod key;
 pub mod lifecycle;
 pub mod money;
+mod natural;
 pub mod order;
 pub mod payment;
 pub mod redirect;
@@ -48,6 +52,7 @@ pub mod snapshot;
 pub mod state;
 pub mod status;
 pub mod step;
+mod swar;
 mod text_buf;
 pub mod verified;
 
@@ -59,6 +64,7 @@ pub use compact_str::CompactString;
 pub use config::Project;
 pub use error::{Error, ErrorFamily, Result};
 pub use event::EventKind;
+pub use key::SecretKey;
 pub use lifecycle::{Reason, Rule, StateKind, Then};
 pub use money::{Amount, Currency};
 pub use order::{Channel, Customer, Order, ReturnUrl};
@@ -66,7 +72,6 @@ pub use payment::{Payment, SigningRequest};
 pub use redirect::Redirect;
 pub use request::{HttpRequest, Refund};
 pub use response::{GateResponse, StatusAnswer, StatusData, StatusReport};
-pub use signature::SecretKey;
 pub use state::{
     DeclineReason, InFlight, RefundAttempt, RefundOutcome, SaleRecord, State, Timeouts,
 };

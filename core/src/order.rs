@@ -118,8 +118,8 @@ impl Order {
     /// ```
     pub fn from_json(text: &str) -> Result<Order> {
         let invalid = |e: Error| Error::invalid("order", e.to_string());
-        let body = crate::signature::body_text(text.as_bytes()).map_err(invalid)?;
-        let bump = crate::json::arena(body.len());
+        let body = crate::json::body_text(text.as_bytes()).map_err(invalid)?;
+        let bump = crate::arena::arena(body.len());
         let node = crate::json::Node::parse(body, &bump).map_err(invalid)?;
         let crate::json::Node::Obj(entries) = node else {
             return Err(Error::invalid("order", "expected a JSON object"));
@@ -151,7 +151,10 @@ impl Order {
             Some(other) => {
                 return Err(Error::invalid(
                     "payment.amount",
-                    format!("expected an integer number of paise, got {}", other.type_name()),
+                    format!(
+                        "expected an integer number of paise, got {}",
+                        other.type_name()
+                    ),
                 ))
             }
             None => return Err(Error::missing("amount")),

@@ -3,15 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::callback::{
-    check_project, decode_errors, decode_operation, decode_payment, ErrorEntry, Operation,
-    PaymentInfo,
+    decode_errors, decode_operation, decode_payment, ErrorEntry, Operation, PaymentInfo,
 };
-use crate::config::Project;
 use crate::error::{Error, Result};
 use crate::fields::Obj;
+use crate::json::body_text;
 use crate::json::Node;
 use crate::redirect::Redirect;
-use crate::signature::{self, body_text};
 use crate::status::{OperationType, Status};
 use crate::verified::Verified;
 
@@ -60,7 +58,7 @@ impl GateResponse {
             detail,
         };
         let text = body_text(body).map_err(|e| unexpected(e.to_string()))?;
-        let bump = crate::json::arena(text.len());
+        let bump = crate::arena::arena(text.len());
         let node = Node::parse(text, &bump).map_err(|e| unexpected(e.to_string()))?;
         let root = Obj::of(&node, "body").map_err(|e| unexpected(e.to_string()))?;
         let status = root.str("status").map_err(|e| unexpected(e.to_string()))?;
@@ -163,7 +161,7 @@ impl StatusData {
     }
 }
 
-/// A verified status response. Only [`Project::verify_status_response`] makes one.
+/// A verified status response. Only [`crate::Project::verify_status_response`] makes one.
 pub type StatusReport = Verified<StatusData>;
 
 /// What a status request told.
@@ -187,49 +185,16 @@ pub enum StatusAnswer {
     },
 }
 
-impl Project {
-    /// Decodes a status response: error bodies are reported as such, a payment report must
-    /// carry a valid signature (SPEC §4.3).
-    pub fn verify_status_response(&self, http_status: u16, body: &[u8]) -> Result<StatusAnswer> {
-        let text = body_text(body)?;
-        let bump = crate::json::arena(text.len());
-        let node = Node::parse(text, &bump)?;
-        let root = Obj::of(&node, "body")?;
-        let is_error = matches!(node.get("status"), Some(Node::Str(s)) if *s == "error");
-        if is_error && node.get("payment").is_none() {
-            return match GateResponse::decode(http_status, body)? {
-                GateResponse::Rejected { code, message, .. } if code == CODE_NOT_FOUND => {
-                    Ok(StatusAnswer::NotFound { message })
-                }
-                GateResponse::Rejected {
-                    http_status,
-                    code,
-                    message,
-                } => Ok(StatusAnswer::Rejected {
-                    http_status,
-                    code,
-                    message,
-                }),
-                GateResponse::Accepted { .. } => Err(Error::malformed("status", "unexpected")),
-            };
-        }
-        signature::verify_node(&node, self.signing_key()?, &bump, text.len())?;
-        let data = decode_status(&root)?;
-        check_project(self, data.project_id)?;
-        Ok(StatusAnswer::Found(Box::new(Verified::new(data, text))))
-    }
-}
-
 /// Decodes a status response **without verifying it**, for display only (see
 /// [`crate::callback::decode_unverified`]).
 pub fn decode_status_unverified(body: &[u8]) -> Result<StatusData> {
     let text = body_text(body)?;
-    let bump = crate::json::arena(text.len());
+    let bump = crate::arena::arena(text.len());
     let node = Node::parse(text, &bump)?;
     decode_status(&Obj::of(&node, "body")?)
 }
 
-fn decode_status(root: &Obj<'_>) -> Result<StatusData> {
+pub(crate) fn decode_status(root: &Obj<'_>) -> Result<StatusData> {
     let project_id = match root.u64("project_id")? {
         Some(id) => Some(id),
         None => match root.obj("general")? {

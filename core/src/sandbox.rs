@@ -192,11 +192,11 @@ impl Sandbox {
             .find("/v2/")
             .map(|i| &request.url[i..])
             .unwrap_or("");
-        let text = match signature::body_text(&request.body) {
+        let text = match crate::json::body_text(&request.body) {
             Ok(t) => t,
             Err(_) => return Sandbox::error(422, "2003", "Invalid JSON"),
         };
-        let bump = crate::json::arena(text.len());
+        let bump = crate::arena::arena(text.len());
         let node = match Node::parse(text, &bump) {
             Ok(n @ Node::Obj(_)) => n,
             _ => return Sandbox::error(422, "2003", "Invalid JSON"),

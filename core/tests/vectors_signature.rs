@@ -187,7 +187,10 @@ fn hand_written_canonical_cases() {
         // The `Value` functions are exact for floats and big integers only with the opt-in
         // feature (the bindings' build); without it, for everything else.
         let params = parse_body(text).unwrap();
-        let inexact = ["integers above 2^64 exactly", "floats are signed as their JSON text"];
+        let inexact = [
+            "integers above 2^64 exactly",
+            "floats are signed as their JSON text",
+        ];
         let exact_in_value = cfg!(feature = "arbitrary-precision") || !inexact.contains(&name);
         if exact_in_value {
             assert_eq!(

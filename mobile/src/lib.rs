@@ -419,7 +419,9 @@ pub fn validate_order(order: Order, channel: Channel) -> Result<()> {
 /// The canonical string of a JSON object (SPEC §2).
 #[uniffi::export]
 pub fn canonical_string(params_json: String) -> Result<String> {
-    Ok(wp::signature::canonical_string_of_json(params_json.as_bytes())?)
+    Ok(wp::signature::canonical_string_of_json(
+        params_json.as_bytes(),
+    )?)
 }
 
 /// Signs a JSON object with a secret (backends only).
