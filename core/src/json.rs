@@ -29,15 +29,13 @@ pub(crate) fn body_text(body: &[u8]) -> Result<&str> {
             limit: MAX_BODY_BYTES,
         });
     }
-    // SIMD validation (simdutf8, runtime-dispatched); the standard library's slower check
-    // runs only on a bad body, for the offset in the message.
-    simdutf8::basic::from_utf8(body).or_else(|_| {
-        std::str::from_utf8(body).map_err(|e| {
-            Error::MalformedJson(format!(
-                "body is not valid UTF-8 (invalid byte at offset {})",
-                e.valid_up_to()
-            ))
-        })
+    // The standard library's check (a SIMD one saved 0.38 % of verify_callback's instructions:
+    // not worth a dependency).
+    std::str::from_utf8(body).map_err(|e| {
+        Error::MalformedJson(format!(
+            "body is not valid UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
     })
 }
 

@@ -53,14 +53,12 @@ pub mod state;
 pub mod status;
 pub mod step;
 mod swar;
-mod text_buf;
+mod text;
 pub mod verified;
 
 pub use callback::{
     Callback, CallbackData, ErrorEntry, Message, Money, Operation, PaymentInfo, Provider,
 };
-/// The string type of decoded message fields: short values are stored inline, without allocating.
-pub use compact_str::CompactString;
 pub use config::Project;
 pub use error::{Error, ErrorFamily, Result};
 pub use event::EventKind;
@@ -77,6 +75,7 @@ pub use state::{
 };
 pub use status::{OperationType, Status};
 pub use step::{Action, Outcome, Step};
+pub use text::Text;
 pub use verified::Verified;
 
 /// The library's version.

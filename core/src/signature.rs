@@ -17,10 +17,10 @@ use hmac::Mac;
 use serde_json::Value;
 
 use crate::arena::arena;
+use crate::canonical::TextBuf;
 use crate::canonical::{canonical_text, Flat, Skip, Text, Variant};
 use crate::error::{Error, Result};
 use crate::json::{self, body_text, Entries, Node};
-use crate::text_buf::TextBuf;
 
 pub use crate::canonical::MAX_CANONICAL_BYTES;
 pub use crate::json::{parse_body, MAX_BODY_BYTES, MAX_DEPTH};
