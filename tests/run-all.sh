@@ -20,7 +20,7 @@ cargo test -p wallet-partner --locked --lib --tests
 cargo test --locked --manifest-path tests/downstream/Cargo.toml --target-dir target
 
 section "Rust: the demo runs"
-cargo run -q -p wallet-partner --locked --example demo > /dev/null
+cargo run -q -p wallet-partner-demo --locked > /dev/null
 echo "demo OK"
 
 section "Python: build and install the package in a fresh virtualenv, run pytest"

@@ -46,6 +46,7 @@ pub mod payment;
 pub mod redirect;
 pub mod request;
 pub mod response;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod signature;
 pub mod snapshot;

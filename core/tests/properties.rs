@@ -1,9 +1,12 @@
 //! Property tests for signatures (issue: canonical string, sign/verify, tampering) and for the
 //! payment lifecycle under random sandbox-produced event sequences.
 
+mod naive;
+
+use naive::{reference_canonical, reference_variant};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use wallet_partner::signature::{canonical_string, natural_cmp, sign, sign_string, verify_body};
+use wallet_partner::signature::{canonical_string, sign, sign_string, verify_body};
 use wallet_partner::SecretKey;
 
 /// Keys that exercise the sort: digits (with leading zeros), `:`, `-`, `.`, `_`, case.
@@ -44,45 +47,6 @@ fn json_object() -> impl Strategy<Value = Value> {
         .prop_map(|kv| Value::Object(kv.into_iter().collect()))
 }
 
-/// The rule as written in SPEC §2, naively: every line, one full natural sort.
-fn reference_canonical(v: &Value) -> String {
-    fn flat(v: &Value, path: String, out: &mut Vec<(String, String)>) {
-        match v {
-            Value::Object(m) => {
-                for (k, v) in m {
-                    if k == "frame_mode" {
-                        continue;
-                    }
-                    let k = k.replace(':', "::");
-                    let p = if path.is_empty() {
-                        k
-                    } else {
-                        format!("{path}:{k}")
-                    };
-                    flat(v, p, out);
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    flat(v, format!("{path}:{i}"), out);
-                }
-            }
-            Value::Null => out.push((path, String::new())),
-            Value::Bool(b) => out.push((path, if *b { "1" } else { "0" }.into())),
-            Value::Number(n) => out.push((path, n.to_string())),
-            Value::String(s) => out.push((path, s.clone())),
-        }
-    }
-    let mut lines = Vec::new();
-    flat(v, String::new(), &mut lines);
-    lines.sort_by(|a, b| natural_cmp(&a.0, &b.0).then_with(|| a.0.cmp(&b.0)));
-    lines
-        .into_iter()
-        .map(|(p, v)| format!("{p}:{v}"))
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
 /// Like [`json_value`], with nested keys named `signature` now and then (variants (b), (d)).
 fn json_value_with_signatures() -> impl Strategy<Value = Value> {
     let key = prop_oneof![6 => key(), 1 => Just("signature".to_string())];
@@ -93,50 +57,6 @@ fn json_value_with_signatures() -> impl Strategy<Value = Value> {
                 .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
         ]
     })
-}
-
-/// The variants of SPEC §2.1, naively: every line, nested `signature` keys removed or not, one
-/// full sort in natural or plain byte order of the paths.
-fn reference_variant(v: &Value, byte_order: bool, drop_nested: bool) -> String {
-    fn flat(v: &Value, path: String, drop: bool, out: &mut Vec<(String, String)>) {
-        match v {
-            Value::Object(m) => {
-                for (k, v) in m {
-                    if k == "frame_mode" || (drop && k == "signature") {
-                        continue;
-                    }
-                    let k = k.replace(':', "::");
-                    let p = if path.is_empty() {
-                        k
-                    } else {
-                        format!("{path}:{k}")
-                    };
-                    flat(v, p, drop, out);
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    flat(v, format!("{path}:{i}"), drop, out);
-                }
-            }
-            Value::Null => out.push((path, String::new())),
-            Value::Bool(b) => out.push((path, if *b { "1" } else { "0" }.into())),
-            Value::Number(n) => out.push((path, n.to_string())),
-            Value::String(s) => out.push((path, s.clone())),
-        }
-    }
-    let mut lines = Vec::new();
-    flat(v, String::new(), drop_nested, &mut lines);
-    if byte_order {
-        lines.sort_by(|a, b| a.0.cmp(&b.0));
-    } else {
-        lines.sort_by(|a, b| natural_cmp(&a.0, &b.0).then_with(|| a.0.cmp(&b.0)));
-    }
-    lines
-        .into_iter()
-        .map(|(p, v)| format!("{p}:{v}"))
-        .collect::<Vec<_>>()
-        .join(";")
 }
 
 fn reversed(v: &Value) -> Value {

@@ -598,6 +598,18 @@ wp_result wp_project_new(uint64_t project_id,
                          wp_project **out);
 
 /*
+ Creates a project that holds no secret (an app's, SPEC §2.2): it builds the Payment Page
+ parameters for a backend to sign (`wp_payment_signing_request`); anything that needs the
+ secret fails with `WP_ERR_MISSING_FIELD`. URLs as for `wp_project_new`.
+ */
+wp_result wp_project_new_without_secret(uint64_t project_id,
+                                        const uint8_t *gate_url,
+                                        size_t gate_url_len,
+                                        const uint8_t *payment_page_url,
+                                        size_t payment_page_url_len,
+                                        wp_project **out);
+
+/*
  Frees a project and sets `*project` to NULL.
  */
 void wp_project_free(wp_project **project);
@@ -748,6 +760,26 @@ wp_result wp_payment_payment_page_url(wp_payment *payment,
                                       const wp_project *project,
                                       uint64_t now_ms,
                                       wp_bytes **out);
+
+/*
+ What the merchant's backend must sign for this payment's Payment Page URL (SPEC §2.2):
+ `*out_canonical` is the canonical string to send it (it answers `wp_sign_string`), and
+ `*out_params_json` the parameters it covers. Both are new `wp_bytes` to free.
+ */
+wp_result wp_payment_signing_request(const wp_payment *payment,
+                                     const wp_project *project,
+                                     wp_bytes **out_canonical,
+                                     wp_bytes **out_params_json);
+
+/*
+ The Payment Page URL with the signature the backend returned; the payment becomes pending.
+ */
+wp_result wp_payment_payment_page_url_signed(wp_payment *payment,
+                                             const wp_project *project,
+                                             const uint8_t *signature,
+                                             size_t signature_len,
+                                             uint64_t now_ms,
+                                             wp_bytes **out);
 
 /*
  Feeds Gate's answer (HTTP status and body) to the request in flight.

@@ -246,6 +246,15 @@ public:
         h_ = detail::Handle<wp_project, wp_project_free>(p);
     }
     explicit Project(wp_project *p) : h_(p) {}
+    /* A project that holds no secret (an app's): Payment::signing_request() for a backend to sign. */
+    static Project without_secret(uint64_t project_id, const std::string &gate_url = std::string(),
+                                  const std::string &payment_page_url = std::string()) {
+        wp_project *p = NULL;
+        detail::check(wp_project_new_without_secret(
+            project_id, gate_url.empty() ? NULL : detail::bytes(gate_url), gate_url.size(),
+            payment_page_url.empty() ? NULL : detail::bytes(payment_page_url), payment_page_url.size(), &p));
+        return Project(p);
+    }
     Callback verify_callback(const std::string &body) const {
         wp_callback *c = NULL;
         detail::check(wp_project_verify_callback(h_.get(), detail::bytes(body), body.size(), &c));
@@ -275,6 +284,21 @@ public:
         wp_request *r = NULL;
         detail::check(wp_payment_gate_sale(h_.get(), project_->get(), now_ms, &r));
         return Request(r);
+    }
+    /* The canonical string a backend signs for this payment's Payment Page URL (SPEC 2.2). */
+    std::string signing_request(std::string *params_json = NULL) const {
+        wp_bytes *c = NULL, *j = NULL;
+        detail::check(wp_payment_signing_request(h_.get(), project_->get(), &c, &j));
+        std::string params = detail::take(j);
+        if (params_json) *params_json = params;
+        return detail::take(c);
+    }
+    /* The Payment Page URL with the backend's signature; the payment becomes pending. */
+    std::string payment_page_url_signed(const std::string &signature, uint64_t now_ms) {
+        wp_bytes *b = NULL;
+        detail::check(wp_payment_payment_page_url_signed(h_.get(), project_->get(), detail::bytes(signature),
+                                                         signature.size(), now_ms, &b));
+        return detail::take(b);
     }
     std::string payment_page_url(uint64_t now_ms) {
         wp_bytes *b = NULL;

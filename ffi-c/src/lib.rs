@@ -551,6 +551,34 @@ pub unsafe extern "C" fn wp_project_new(
     })
 }
 
+/// Creates a project that holds no secret (an app's, SPEC §2.2): it builds the Payment Page
+/// parameters for a backend to sign (`wp_payment_signing_request`); anything that needs the
+/// secret fails with `WP_ERR_MISSING_FIELD`. URLs as for `wp_project_new`.
+#[no_mangle]
+pub unsafe extern "C" fn wp_project_new_without_secret(
+    project_id: u64,
+    gate_url: *const u8,
+    gate_url_len: usize,
+    payment_page_url: *const u8,
+    payment_page_url_len: usize,
+    out: *mut *mut wp_project,
+) -> wp_result {
+    guard(|| {
+        let gate = unsafe { opt_text(gate_url, gate_url_len, "gate_url")? };
+        let page = unsafe { opt_text(payment_page_url, payment_page_url_len, "payment_page_url")? };
+        let out = out_ptr(out, "out")?;
+        let mut inner = wpcore::Project::without_secret(project_id)?;
+        if let Some(u) = gate {
+            inner = inner.with_gate_url(u);
+        }
+        if let Some(u) = page {
+            inner = inner.with_payment_page_url(u);
+        }
+        unsafe { emit(out, wp_project { inner }) };
+        Ok(())
+    })
+}
+
 /// Frees a project and sets `*project` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_project_free(project: *mut *mut wp_project) {
@@ -1036,6 +1064,55 @@ pub unsafe extern "C" fn wp_payment_payment_page_url(
         let project = unsafe { get(project, "project")? };
         let out = out_ptr(out, "out")?;
         let url = p.inner.payment_page_url(&project.inner, now_ms)?;
+        unsafe { emit_bytes(out, url.into_bytes()) };
+        Ok(())
+    })
+}
+
+/// What the merchant's backend must sign for this payment's Payment Page URL (SPEC §2.2):
+/// `*out_canonical` is the canonical string to send it (it answers `wp_sign_string`), and
+/// `*out_params_json` the parameters it covers. Both are new `wp_bytes` to free.
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_signing_request(
+    payment: *const wp_payment,
+    project: *const wp_project,
+    out_canonical: *mut *mut wp_bytes,
+    out_params_json: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let p = unsafe { get(payment, "payment")? };
+        let project = unsafe { get(project, "project")? };
+        let (c, j) = (
+            out_ptr(out_canonical, "out_canonical")?,
+            out_ptr(out_params_json, "out_params_json")?,
+        );
+        let r = p.inner.payment_page_signing_request(&project.inner)?;
+        unsafe {
+            emit_bytes(c, r.canonical.into_bytes());
+            emit_bytes(j, r.params_json.into_bytes());
+        }
+        Ok(())
+    })
+}
+
+/// The Payment Page URL with the signature the backend returned; the payment becomes pending.
+#[no_mangle]
+pub unsafe extern "C" fn wp_payment_payment_page_url_signed(
+    payment: *mut wp_payment,
+    project: *const wp_project,
+    signature: *const u8,
+    signature_len: usize,
+    now_ms: u64,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let p = unsafe { get_mut(payment, "payment")? };
+        let project = unsafe { get(project, "project")? };
+        let sig = unsafe { text(signature, signature_len, "signature")? };
+        let out = out_ptr(out, "out")?;
+        let url = p
+            .inner
+            .payment_page_url_signed(&project.inner, sig, now_ms)?;
         unsafe { emit_bytes(out, url.into_bytes()) };
         Ok(())
     })

@@ -319,6 +319,33 @@ TEST(Snapshots, MessageViews) {
     }
 }
 
+/* The sign-on-backend Payment Page flow: the app's project holds no secret. */
+TEST(Flow, PaymentPageSignedOnTheBackend) {
+    wp::Project app = wp::Project::without_secret(48039);
+    wp::Payment payment(app, "{\"payment_id\":\"app-1\",\"amount\":10000,\"customer\":{\"id\":\"c1\"},"
+                             "\"return_url\":{\"success\":\"https://shop.example/ok\"}}");
+    std::string params;
+    std::string canonical = payment.signing_request(&params);
+    EXPECT_NE(canonical.find("payment_id:app-1"), std::string::npos);
+    EXPECT_NE(params.find("\"payment_amount\":10000"), std::string::npos);
+    try {
+        payment.payment_page_url(1);
+        ADD_FAILURE() << "a project without a secret signed";
+    } catch (const wp::Error &e) {
+        EXPECT_EQ(e.code(), WP_ERR_MISSING_FIELD);
+    }
+    std::string url = payment.payment_page_url_signed(wp::sign_string(canonical, "backend-secret"), 1);
+    EXPECT_EQ(url.find("https://paymentpage.ecommpay.com/payment?"), 0u);
+    EXPECT_STREQ(wp::to_string(payment.state()), "pending");
+    wp_sandbox *sb = NULL;
+    ASSERT_EQ(wp_sandbox_new(48039, reinterpret_cast<const uint8_t *>("backend-secret"), 14, 1, &sb), WP_OK);
+    EXPECT_EQ(wp_sandbox_open_payment_page(sb, reinterpret_cast<const uint8_t *>(url.data()), url.size()), WP_OK);
+    std::string forged = url.substr(0, url.size() - 4) + "AAA%3D";
+    EXPECT_EQ(wp_sandbox_open_payment_page(sb, reinterpret_cast<const uint8_t *>(forged.data()), forged.size()),
+              WP_ERR_INVALID_SIGNATURE);
+    wp_sandbox_free(&sb);
+}
+
 TEST(Lifecycle, SharedScripts) {
     std::vector<std::string> files = lifecycle_files();
     ASSERT_GE(files.size(), 20u);

@@ -271,6 +271,29 @@ fn verify<'py>(
 
 // ----- classes ----------------------------------------------------------------------------
 
+/// A project id argument: an int (not a bool); out of range is the core's error (1005).
+fn project_id_arg(obj: &Bound<'_, PyAny>) -> CoreResult<u64> {
+    if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
+        return Err(wrong_type("project_id", "int", obj));
+    }
+    Ok(obj.extract::<u64>().unwrap_or(0))
+}
+
+/// The platform URLs a project was given, or the defaults.
+fn with_urls(
+    mut inner: wp::Project,
+    gate_url: Option<String>,
+    payment_page_url: Option<String>,
+) -> wp::Project {
+    if let Some(url) = gate_url {
+        inner = inner.with_gate_url(url);
+    }
+    if let Some(url) = payment_page_url {
+        inner = inner.with_payment_page_url(url);
+    }
+    inner
+}
+
 /// A merchant project: id, secret key (never shown) and the platform's URLs.
 #[pyclass(module = "wallet_partner._native", name = "Project", frozen)]
 struct Project {
@@ -287,24 +310,39 @@ impl Project {
         gate_url: Option<String>,
         payment_page_url: Option<String>,
     ) -> PyResult<Self> {
-        if project_id.is_instance_of::<PyBool>() || !project_id.is_instance_of::<PyInt>() {
-            return Err(to_py(wrong_type("project_id", "int", project_id)));
-        }
-        let id = project_id.extract::<u64>().unwrap_or(0);
-        let mut inner = wp::Project::try_new(id, key_of(secret).py_err()?).py_err()?;
-        if let Some(url) = gate_url {
-            inner = inner.with_gate_url(url);
-        }
-        if let Some(url) = payment_page_url {
-            inner = inner.with_payment_page_url(url);
-        }
-        Ok(Project { inner })
+        let id = project_id_arg(project_id).py_err()?;
+        let inner = wp::Project::try_new(id, key_of(secret).py_err()?).py_err()?;
+        Ok(Project {
+            inner: with_urls(inner, gate_url, payment_page_url),
+        })
     }
 
+    /// A project that holds no secret (an app's, or a front end's): it builds Payment Page
+    /// parameters for a backend to sign (`Payment.payment_page_signing_request`); anything
+    /// that needs the secret raises `ValidationError` (code 1003).
+    #[staticmethod]
+    #[pyo3(signature = (project_id, *, gate_url=None, payment_page_url=None))]
+    fn without_secret(
+        project_id: &Bound<'_, PyAny>,
+        gate_url: Option<String>,
+        payment_page_url: Option<String>,
+    ) -> PyResult<Self> {
+        let id = project_id_arg(project_id).py_err()?;
+        let inner = wp::Project::without_secret(id).py_err()?;
+        Ok(Project {
+            inner: with_urls(inner, gate_url, payment_page_url),
+        })
+    }
     /// The project id.
     #[getter]
     fn project_id(&self) -> u64 {
         self.inner.id()
+    }
+
+    /// Whether the project holds a secret (False for `Project.without_secret(id)`).
+    #[getter]
+    fn has_secret(&self) -> bool {
+        self.inner.has_secret()
     }
 
     /// The Gate base URL.
@@ -832,6 +870,32 @@ impl Payment {
     fn payment_page_params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let v = self.inner.payment_page_params(&self.project).py_err()?;
         from_json(py, &v.to_string())
+    }
+
+    /// What a backend signs for this payment's Payment Page URL, for a project without a
+    /// secret: `(canonical, params)`; the backend answers `sign_string(canonical, secret)`.
+    fn payment_page_signing_request<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(String, Bound<'py, PyAny>)> {
+        let r = self
+            .inner
+            .payment_page_signing_request(&self.project)
+            .py_err()?;
+        Ok((r.canonical, from_json(py, &r.params_json)?))
+    }
+
+    /// The Payment Page URL with the backend's signature; the payment becomes `pending`.
+    #[pyo3(signature = (signature, now_ms=None))]
+    fn payment_page_url_signed(
+        &mut self,
+        signature: &Bound<'_, PyAny>,
+        now_ms: Option<u64>,
+    ) -> PyResult<String> {
+        let sig = str_arg(signature, "signature").py_err()?;
+        self.inner
+            .payment_page_url_signed(&self.project, &sig, now_or(now_ms))
+            .py_err()
     }
 
     /// Builds the signed Gate sale request (again, to resend after an unknown outcome).

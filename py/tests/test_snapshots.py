@@ -93,3 +93,23 @@ def test_message_views_are_the_same_in_every_binding():
         got = {name: getattr(cb, name) for name in e if name != "redirect_url"}
         got["redirect_url"] = cb.redirect.url if cb.redirect else None
         assert got == e, case["name"]
+
+
+def test_payment_page_signed_on_the_backend():
+    """The app's project holds no secret; the backend signs the canonical string."""
+    app = wp.Project.without_secret(48039)
+    assert not app.has_secret
+    payment = wp.Payment(app, payment_id="app-1", amount=10_000, customer={"id": "c1"},
+                         return_url="https://shop.example/ok")
+    canonical, params = payment.payment_page_signing_request()
+    assert params["payment_amount"] == 10_000 and "payment_id:app-1" in canonical
+    with pytest.raises(wp.ValidationError) as err:
+        payment.payment_page_url(now_ms=1)
+    assert err.value.code == 1003
+    url = payment.payment_page_url_signed(wp.sign_string(canonical, "backend-secret"), now_ms=1)
+    assert url.startswith("https://paymentpage.ecommpay.com/payment?")
+    assert payment.state == "pending"
+    sandbox = wp.Sandbox(48039, "backend-secret", 1)
+    sandbox.open_payment_page(url)
+    with pytest.raises(wp.SignatureError):
+        wp.Sandbox(48039, "another-secret", 1).open_payment_page(url)

@@ -1,6 +1,6 @@
 //! The wallet-partner lifecycle, end to end, against the offline sandbox.
 //!
-//! Run: `cargo run -p wallet-partner --example demo`
+//! Run: `cargo run -p wallet-partner-demo`
 //!
 //! Payment 1: Gate sale → redirect to the partner → success → full refund.
 //! Payment 2: Gate sale → declined by the partner.
