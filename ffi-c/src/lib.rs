@@ -121,69 +121,148 @@ fn guard(body: impl FnOnce() -> Result<(), Error>) -> wp_result {
     }
 }
 
-// ----- argument helpers -------------------------------------------------------------------
+// ----- the audited unsafe helpers ----------------------------------------------------------
+//
+// Every `unsafe` operation of this crate is in this section (the exported functions are
+// `unsafe extern "C"` because C hands them raw pointers, but their bodies call only these).
+// The header states the caller's contract, which each helper relies on after checking NULL:
+// - a non-NULL handle (`wp_project *`, `wp_payment *`, ...) was returned by this library, is
+//   not yet freed, and is not used by another thread during the call;
+// - a non-NULL `(const uint8_t *ptr, size_t len)` points to `len` readable bytes;
+// - a non-NULL out-pointer points to writable storage for one value of its type;
+// - a `*_free` argument is NULL or the address of a handle variable (NULL or live).
 
-unsafe fn slice<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<&'a [u8], Error> {
-    if ptr.is_null() {
-        if len == 0 {
-            return Ok(&[]);
+/// Borrows a handle argument: `try_ref!(ptr, "name")` is `Result<&T, Error>`.
+macro_rules! try_ref {
+    ($ptr:expr, $name:expr) => {{
+        let ptr = $ptr;
+        // SAFETY: the caller's contract (above): a non-NULL handle is live for the call.
+        match unsafe { ptr.as_ref() } {
+            Some(r) => Ok(r),
+            None => Err(Error::NullPointer($name)),
         }
-        return Err(Error::NullPointer(name));
+    }};
+}
+
+/// Borrows a handle argument mutably: `try_mut!(ptr, "name")` is `Result<&mut T, Error>`.
+macro_rules! try_mut {
+    ($ptr:expr, $name:expr) => {{
+        let ptr = $ptr;
+        // SAFETY: as `try_ref!`, and no other thread uses the handle during the call.
+        match unsafe { ptr.as_mut() } {
+            Some(r) => Ok(r),
+            None => Err(Error::NullPointer($name)),
+        }
+    }};
+}
+
+/// Borrows a byte argument: `try_slice!(ptr, len, "name")` is `Result<&[u8], Error>`; NULL
+/// with length 0 is the empty slice.
+macro_rules! try_slice {
+    ($ptr:expr, $len:expr, $name:expr) => {{
+        let (ptr, len): (*const u8, usize) = ($ptr, $len);
+        if ptr.is_null() {
+            if len == 0 {
+                Ok(&[][..])
+            } else {
+                Err(Error::NullPointer($name))
+            }
+        } else {
+            // SAFETY: the caller's contract: `ptr` points to `len` readable bytes for the call.
+            Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+        }
+    }};
+}
+
+/// Borrows a UTF-8 text argument: `try_str!(ptr, len, "name")` is `Result<&str, Error>`.
+macro_rules! try_str {
+    ($ptr:expr, $len:expr, $name:expr) => {
+        try_slice!($ptr, $len, $name)
+            .and_then(|b| std::str::from_utf8(b).map_err(|_| Error::InvalidUtf8($name)))
+    };
+}
+
+/// An optional text argument (NULL is `None`): `Result<Option<&str>, Error>`.
+macro_rules! try_opt_str {
+    ($ptr:expr, $len:expr, $name:expr) => {{
+        let ptr: *const u8 = $ptr;
+        if ptr.is_null() {
+            Ok(None)
+        } else {
+            try_str!(ptr, $len, $name).map(Some)
+        }
+    }};
+}
+
+/// A checked out-pointer: not NULL, and by the caller's contract writable for one `T`.
+struct Out<T>(*mut T);
+
+impl<T> Out<T> {
+    /// Writes the output (written only on success: call it last).
+    fn put(self, value: T) {
+        // SAFETY: `Out` is made only by `out_ptr`, which refused NULL; the caller's contract
+        // makes the storage writable. `write` does not drop the uninitialised old value.
+        unsafe { self.0.write(value) }
     }
-    // SAFETY: the caller promises `ptr` points to `len` readable bytes.
-    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
-unsafe fn text<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<&'a str, Error> {
-    let bytes = unsafe { slice(ptr, len, name)? };
-    std::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8(name))
-}
-
-unsafe fn opt_text<'a>(
-    ptr: *const u8,
-    len: usize,
-    name: &'static str,
-) -> Result<Option<&'a str>, Error> {
-    if ptr.is_null() {
-        Ok(None)
-    } else {
-        unsafe { text(ptr, len, name) }.map(Some)
-    }
-}
-
-unsafe fn get<'a, T>(ptr: *const T, name: &'static str) -> Result<&'a T, Error> {
-    // SAFETY: a non-NULL handle comes from this library and is alive (caller's contract).
-    unsafe { ptr.as_ref() }.ok_or(Error::NullPointer(name))
-}
-
-unsafe fn get_mut<'a, T>(ptr: *mut T, name: &'static str) -> Result<&'a mut T, Error> {
-    // SAFETY: as `get`, and not used by another thread at the same time.
-    unsafe { ptr.as_mut() }.ok_or(Error::NullPointer(name))
-}
-
-fn out_ptr<T>(out: *mut T, name: &'static str) -> Result<*mut T, Error> {
+fn out_ptr<T>(out: *mut T, name: &'static str) -> Result<Out<T>, Error> {
     if out.is_null() {
         Err(Error::NullPointer(name))
     } else {
-        Ok(out)
+        Ok(Out(out))
     }
 }
 
-/// Writes a boxed value to an out-pointer (already checked non-NULL).
-unsafe fn emit<T>(out: *mut *mut T, value: T) {
-    // SAFETY: `out` was checked non-NULL and points to writable storage.
-    unsafe { *out = Box::into_raw(Box::new(value)) };
+/// Writes a new handle to an out-pointer.
+fn emit<T>(out: Out<*mut T>, value: T) {
+    out.put(Box::into_raw(Box::new(value)));
 }
 
-unsafe fn free_handle<T>(handle: *mut *mut T) {
-    if handle.is_null() {
+/// Frees the handle at `*handle` and sets it to NULL; NULL, and a NULL handle, are no-ops.
+fn free_handle<T>(handle: *mut *mut T) {
+    let Ok(slot) = try_mut!(handle, "handle") else {
         return;
-    }
-    // SAFETY: `*handle` is NULL or a pointer this library returned and the caller owns.
-    let ptr = unsafe { std::mem::replace(&mut *handle, std::ptr::null_mut()) };
+    };
+    let ptr = std::mem::replace(slot, std::ptr::null_mut());
     if !ptr.is_null() {
+        // SAFETY: the caller's contract: a non-NULL handle came from `emit` (Box::into_raw)
+        // and is freed once, here (the variable is now NULL).
         drop(unsafe { Box::from_raw(ptr) });
     }
+}
+
+/// Frees `wp_bytes` made by `bytes_of` and sets the variable to NULL; NULLs are no-ops.
+fn free_bytes(bytes: *mut *mut wp_bytes) {
+    let Ok(slot) = try_mut!(bytes, "bytes") else {
+        return;
+    };
+    let ptr = std::mem::replace(slot, std::ptr::null_mut());
+    if ptr.is_null() {
+        return;
+    }
+    // SAFETY: a non-NULL `wp_bytes *` came from `emit(bytes_of(..))`: a boxed `wp_bytes`
+    // whose `data` is a boxed slice of `len + 1` bytes; each is freed once, here.
+    unsafe {
+        let b = Box::from_raw(ptr);
+        let raw = std::ptr::slice_from_raw_parts_mut(b.data as *mut u8, b.len + 1);
+        drop(Box::from_raw(raw));
+    }
+}
+
+/// Copies `text` into a caller buffer of `cap` bytes as a C string (truncated to `cap - 1`
+/// bytes, always NUL-terminated when `cap` > 0); returns the bytes copied.
+fn copy_c_string(text: &[u8], buf: *mut std::ffi::c_char, cap: usize) -> usize {
+    if buf.is_null() || cap == 0 {
+        return 0;
+    }
+    let n = text.len().min(cap - 1);
+    // SAFETY: the caller's contract: `buf` points to `cap` writable bytes; n + 1 <= cap.
+    unsafe {
+        std::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), n);
+        *buf.add(n) = 0;
+    }
+    n
 }
 
 // ----- bytes and lists --------------------------------------------------------------------
@@ -208,25 +287,14 @@ fn bytes_of(mut v: Vec<u8>) -> wp_bytes {
     }
 }
 
-unsafe fn emit_bytes(out: *mut *mut wp_bytes, v: Vec<u8>) {
-    unsafe { emit(out, bytes_of(v)) };
+fn emit_bytes(out: Out<*mut wp_bytes>, v: Vec<u8>) {
+    emit(out, bytes_of(v));
 }
 
 /// Frees bytes returned by the library and sets `*bytes` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_bytes_free(bytes: *mut *mut wp_bytes) {
-    let _ = catch_unwind(AssertUnwindSafe(|| {
-        if bytes.is_null() {
-            return;
-        }
-        let ptr = unsafe { std::mem::replace(&mut *bytes, std::ptr::null_mut()) };
-        if ptr.is_null() {
-            return;
-        }
-        let b = unsafe { Box::from_raw(ptr) };
-        let raw = std::ptr::slice_from_raw_parts_mut(b.data as *mut u8, b.len + 1);
-        drop(unsafe { Box::from_raw(raw) });
-    }));
+    let _ = catch_unwind(AssertUnwindSafe(|| free_bytes(bytes)));
 }
 
 /// A list of byte strings (e.g. the callbacks a sandbox scenario produces).
@@ -238,9 +306,9 @@ pub struct wp_list {
 #[no_mangle]
 pub unsafe extern "C" fn wp_list_len(list: *const wp_list, out_len: *mut usize) -> wp_result {
     guard(|| {
-        let list = unsafe { get(list, "list")? };
+        let list = try_ref!(list, "list")?;
         let out = out_ptr(out_len, "out_len")?;
-        unsafe { *out = list.items.len() };
+        out.put(list.items.len());
         Ok(())
     })
 }
@@ -254,7 +322,7 @@ pub unsafe extern "C" fn wp_list_get(
     out_len: *mut usize,
 ) -> wp_result {
     guard(|| {
-        let list = unsafe { get(list, "list")? };
+        let list = try_ref!(list, "list")?;
         let (d, l) = (out_ptr(out_data, "out_data")?, out_ptr(out_len, "out_len")?);
         let item = list.items.get(index).ok_or_else(|| {
             Error::InvalidArgument(format!(
@@ -262,10 +330,8 @@ pub unsafe extern "C" fn wp_list_get(
                 list.items.len()
             ))
         })?;
-        unsafe {
-            *d = item.as_ptr();
-            *l = item.len();
-        }
+        d.put(item.as_ptr());
+        l.put(item.len());
         Ok(())
     })
 }
@@ -273,7 +339,7 @@ pub unsafe extern "C" fn wp_list_get(
 /// Frees a list and sets `*list` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_list_free(list: *mut *mut wp_list) {
-    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(list) }));
+    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(list)));
 }
 
 // ----- library information ----------------------------------------------------------------
@@ -299,13 +365,7 @@ pub unsafe extern "C" fn wp_result_message(
             _ if result == WP_OK => "ok".to_owned(),
             _ => format!("error {result}"),
         });
-        if !buf.is_null() && len > 0 {
-            let n = message.len().min(len - 1);
-            unsafe {
-                std::ptr::copy_nonoverlapping(message.as_ptr(), buf.cast::<u8>(), n);
-                *buf.add(n) = 0;
-            }
-        }
+        copy_c_string(message.as_bytes(), buf, len);
         message.len()
     }))
     .unwrap_or(0)
@@ -440,10 +500,10 @@ pub unsafe extern "C" fn wp_canonical_string(
     out: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let params = unsafe { slice(json, json_len, "json")? };
+        let params = try_slice!(json, json_len, "json")?;
         let out = out_ptr(out, "out")?;
         let s = wpcore::signature::canonical_string_of_json(params)?;
-        unsafe { emit_bytes(out, s.into_bytes()) };
+        emit_bytes(out, s.into_bytes());
         Ok(())
     })
 }
@@ -458,11 +518,11 @@ pub unsafe extern "C" fn wp_sign(
     out: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let params = unsafe { slice(json, json_len, "json")? };
-        let key = wpcore::SecretKey::new(unsafe { text(secret, secret_len, "secret")? });
+        let params = try_slice!(json, json_len, "json")?;
+        let key = wpcore::SecretKey::new(try_str!(secret, secret_len, "secret")?);
         let out = out_ptr(out, "out")?;
         let s = wpcore::signature::sign_json(params, &key)?;
-        unsafe { emit_bytes(out, s.into_bytes()) };
+        emit_bytes(out, s.into_bytes());
         Ok(())
     })
 }
@@ -480,22 +540,21 @@ pub unsafe extern "C" fn wp_sign_string(
     out_len: *mut usize,
 ) -> wp_result {
     guard(|| {
-        let canonical = unsafe { text(canonical, canonical_len, "canonical")? };
-        let key = wpcore::SecretKey::new(unsafe { text(secret, secret_len, "secret")? });
-        let buf = out_ptr(buf, "buf")?;
+        let canonical = try_str!(canonical, canonical_len, "canonical")?;
+        let key = wpcore::SecretKey::new(try_str!(secret, secret_len, "secret")?);
+        if buf.is_null() {
+            return Err(Error::NullPointer("buf"));
+        }
         let out_len = out_ptr(out_len, "out_len")?;
         let sig = wpcore::signature::sign_string(canonical, &key);
         if buf_len < sig.len() + 1 {
-            unsafe { *out_len = sig.len() + 1 };
+            out_len.put(sig.len() + 1);
             return Err(Error::BufferTooSmall {
                 needed: sig.len() + 1,
             });
         }
-        unsafe {
-            std::ptr::copy_nonoverlapping(sig.as_ptr(), buf.cast::<u8>(), sig.len());
-            *buf.add(sig.len()) = 0;
-            *out_len = sig.len();
-        }
+        copy_c_string(sig.as_bytes(), buf, buf_len);
+        out_len.put(sig.len());
         Ok(())
     })
 }
@@ -509,8 +568,8 @@ pub unsafe extern "C" fn wp_verify(
     secret_len: usize,
 ) -> wp_result {
     guard(|| {
-        let body = unsafe { slice(body, body_len, "body")? };
-        let key = wpcore::SecretKey::new(unsafe { text(secret, secret_len, "secret")? });
+        let body = try_slice!(body, body_len, "body")?;
+        let key = wpcore::SecretKey::new(try_str!(secret, secret_len, "secret")?);
         wpcore::signature::verify_body(body, &key).map(|_| ())
     })
 }
@@ -535,9 +594,9 @@ pub unsafe extern "C" fn wp_project_new(
     out: *mut *mut wp_project,
 ) -> wp_result {
     guard(|| {
-        let key = wpcore::SecretKey::new(unsafe { text(secret, secret_len, "secret")? });
-        let gate = unsafe { opt_text(gate_url, gate_url_len, "gate_url")? };
-        let page = unsafe { opt_text(payment_page_url, payment_page_url_len, "payment_page_url")? };
+        let key = wpcore::SecretKey::new(try_str!(secret, secret_len, "secret")?);
+        let gate = try_opt_str!(gate_url, gate_url_len, "gate_url")?;
+        let page = try_opt_str!(payment_page_url, payment_page_url_len, "payment_page_url")?;
         let out = out_ptr(out, "out")?;
         let mut inner = wpcore::Project::try_new(project_id, key)?;
         if let Some(u) = gate {
@@ -546,7 +605,7 @@ pub unsafe extern "C" fn wp_project_new(
         if let Some(u) = page {
             inner = inner.with_payment_page_url(u);
         }
-        unsafe { emit(out, wp_project { inner }) };
+        emit(out, wp_project { inner });
         Ok(())
     })
 }
@@ -564,8 +623,8 @@ pub unsafe extern "C" fn wp_project_new_without_secret(
     out: *mut *mut wp_project,
 ) -> wp_result {
     guard(|| {
-        let gate = unsafe { opt_text(gate_url, gate_url_len, "gate_url")? };
-        let page = unsafe { opt_text(payment_page_url, payment_page_url_len, "payment_page_url")? };
+        let gate = try_opt_str!(gate_url, gate_url_len, "gate_url")?;
+        let page = try_opt_str!(payment_page_url, payment_page_url_len, "payment_page_url")?;
         let out = out_ptr(out, "out")?;
         let mut inner = wpcore::Project::without_secret(project_id)?;
         if let Some(u) = gate {
@@ -574,7 +633,7 @@ pub unsafe extern "C" fn wp_project_new_without_secret(
         if let Some(u) = page {
             inner = inner.with_payment_page_url(u);
         }
-        unsafe { emit(out, wp_project { inner }) };
+        emit(out, wp_project { inner });
         Ok(())
     })
 }
@@ -582,7 +641,7 @@ pub unsafe extern "C" fn wp_project_new_without_secret(
 /// Frees a project and sets `*project` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_project_free(project: *mut *mut wp_project) {
-    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(project) }));
+    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(project)));
 }
 
 /// A verified callback.
@@ -599,11 +658,11 @@ pub unsafe extern "C" fn wp_project_verify_callback(
     out: *mut *mut wp_callback,
 ) -> wp_result {
     guard(|| {
-        let project = unsafe { get(project, "project")? };
-        let body = unsafe { slice(body, body_len, "body")? };
+        let project = try_ref!(project, "project")?;
+        let body = try_slice!(body, body_len, "body")?;
         let out = out_ptr(out, "out")?;
         let inner = project.inner.verify_callback(body)?;
-        unsafe { emit(out, wp_callback { inner }) };
+        emit(out, wp_callback { inner });
         Ok(())
     })
 }
@@ -615,9 +674,9 @@ pub unsafe extern "C" fn wp_callback_json(
     out: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let cb = unsafe { get(callback, "callback")? };
+        let cb = try_ref!(callback, "callback")?;
         let out = out_ptr(out, "out")?;
-        unsafe { emit_bytes(out, cb.inner.to_json().into_bytes()) };
+        emit_bytes(out, cb.inner.to_json().into_bytes());
         Ok(())
     })
 }
@@ -629,9 +688,9 @@ pub unsafe extern "C" fn wp_callback_payment_id(
     out: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let cb = unsafe { get(callback, "callback")? };
+        let cb = try_ref!(callback, "callback")?;
         let out = out_ptr(out, "out")?;
-        unsafe { emit_bytes(out, cb.inner.payment_id().as_bytes().to_vec()) };
+        emit_bytes(out, cb.inner.payment_id().as_bytes().to_vec());
         Ok(())
     })
 }
@@ -643,9 +702,9 @@ pub unsafe extern "C" fn wp_callback_payment_status(
     out: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let cb = unsafe { get(callback, "callback")? };
+        let cb = try_ref!(callback, "callback")?;
         let out = out_ptr(out, "out")?;
-        unsafe { emit_bytes(out, cb.inner.payment.status.as_str().as_bytes().to_vec()) };
+        emit_bytes(out, cb.inner.payment.status.as_str().as_bytes().to_vec());
         Ok(())
     })
 }
@@ -691,7 +750,7 @@ pub unsafe extern "C" fn wp_callback_text(
 ) -> wp_result {
     guard(|| {
         use wp_message_field as F;
-        let cb = unsafe { get(callback, "callback")? };
+        let cb = try_ref!(callback, "callback")?;
         let present = out_ptr(out_present, "out_present")?;
         let m = cb.inner.message();
         let value = match field {
@@ -709,10 +768,8 @@ pub unsafe extern "C" fn wp_callback_text(
                 )))
             }
         };
-        unsafe {
-            view(value.unwrap_or("").as_bytes(), out_data, out_len)?;
-            *present = value.is_some();
-        }
+        view(value.unwrap_or("").as_bytes(), out_data, out_len)?;
+        present.put(value.is_some());
         Ok(())
     })
 }
@@ -728,7 +785,7 @@ pub unsafe extern "C" fn wp_callback_number(
 ) -> wp_result {
     guard(|| {
         use wp_message_field as F;
-        let cb = unsafe { get(callback, "callback")? };
+        let cb = try_ref!(callback, "callback")?;
         let (out, present) = (
             out_ptr(out_value, "out_value")?,
             out_ptr(out_present, "out_present")?,
@@ -744,10 +801,8 @@ pub unsafe extern "C" fn wp_callback_number(
                 )))
             }
         };
-        unsafe {
-            *out = value.unwrap_or(0);
-            *present = value.is_some();
-        }
+        out.put(value.unwrap_or(0));
+        present.put(value.is_some());
         Ok(())
     })
 }
@@ -755,7 +810,7 @@ pub unsafe extern "C" fn wp_callback_number(
 /// Frees a callback and sets `*callback` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_callback_free(callback: *mut *mut wp_callback) {
-    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(callback) }));
+    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(callback)));
 }
 
 // ----- requests ---------------------------------------------------------------------------
@@ -765,12 +820,11 @@ pub struct wp_request {
     inner: wpcore::HttpRequest,
 }
 
-unsafe fn view(s: &[u8], data: *mut *const u8, len: *mut usize) -> Result<(), Error> {
+/// Lends `s` through two out-pointers (data, length).
+fn view(s: &[u8], data: *mut *const u8, len: *mut usize) -> Result<(), Error> {
     let (d, l) = (out_ptr(data, "out_data")?, out_ptr(len, "out_len")?);
-    unsafe {
-        *d = s.as_ptr();
-        *l = s.len();
-    }
+    d.put(s.as_ptr());
+    l.put(s.len());
     Ok(())
 }
 
@@ -781,12 +835,9 @@ pub unsafe extern "C" fn wp_request_method(
     out_data: *mut *const u8,
     out_len: *mut usize,
 ) -> wp_result {
-    guard(|| unsafe {
-        view(
-            get(request, "request")?.inner.method.as_bytes(),
-            out_data,
-            out_len,
-        )
+    guard(|| {
+        let r = try_ref!(request, "request")?;
+        view(r.inner.method.as_bytes(), out_data, out_len)
     })
 }
 
@@ -797,12 +848,9 @@ pub unsafe extern "C" fn wp_request_url(
     out_data: *mut *const u8,
     out_len: *mut usize,
 ) -> wp_result {
-    guard(|| unsafe {
-        view(
-            get(request, "request")?.inner.url.as_bytes(),
-            out_data,
-            out_len,
-        )
+    guard(|| {
+        let r = try_ref!(request, "request")?;
+        view(r.inner.url.as_bytes(), out_data, out_len)
     })
 }
 
@@ -813,7 +861,7 @@ pub unsafe extern "C" fn wp_request_body(
     out_data: *mut *const u8,
     out_len: *mut usize,
 ) -> wp_result {
-    guard(|| unsafe { view(&get(request, "request")?.inner.body, out_data, out_len) })
+    guard(|| view(&try_ref!(request, "request")?.inner.body, out_data, out_len))
 }
 
 /// The number of headers.
@@ -823,9 +871,9 @@ pub unsafe extern "C" fn wp_request_header_count(
     out_count: *mut usize,
 ) -> wp_result {
     guard(|| {
-        let r = unsafe { get(request, "request")? };
+        let r = try_ref!(request, "request")?;
         let out = out_ptr(out_count, "out_count")?;
-        unsafe { *out = r.inner.headers.len() };
+        out.put(r.inner.headers.len());
         Ok(())
     })
 }
@@ -841,7 +889,7 @@ pub unsafe extern "C" fn wp_request_header(
     out_value_len: *mut usize,
 ) -> wp_result {
     guard(|| {
-        let r = unsafe { get(request, "request")? };
+        let r = try_ref!(request, "request")?;
         out_ptr(out_name, "out_name")?;
         out_ptr(out_name_len, "out_name_len")?;
         out_ptr(out_value, "out_value")?;
@@ -852,17 +900,15 @@ pub unsafe extern "C" fn wp_request_header(
                 r.inner.headers.len()
             ))
         })?;
-        unsafe {
-            view(name.as_bytes(), out_name, out_name_len)?;
-            view(value.as_bytes(), out_value, out_value_len)
-        }
+        view(name.as_bytes(), out_name, out_name_len)?;
+        view(value.as_bytes(), out_value, out_value_len)
     })
 }
 
 /// Frees a request and sets `*request` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_request_free(request: *mut *mut wp_request) {
-    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(request) }));
+    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(request)));
 }
 
 // ----- payment ----------------------------------------------------------------------------
@@ -921,12 +967,12 @@ pub unsafe extern "C" fn wp_payment_new(
     out: *mut *mut wp_payment,
 ) -> wp_result {
     guard(|| {
-        let project = unsafe { get(project, "project")? };
-        let order = unsafe { text(order_json, order_len, "order_json")? };
+        let project = try_ref!(project, "project")?;
+        let order = try_str!(order_json, order_len, "order_json")?;
         let out = out_ptr(out, "out")?;
         let order = wpcore::Order::from_json(order)?;
         let inner = wpcore::Payment::new(&project.inner, order)?;
-        unsafe { emit(out, wp_payment { inner }) };
+        emit(out, wp_payment { inner });
         Ok(())
     })
 }
@@ -940,11 +986,11 @@ pub unsafe extern "C" fn wp_payment_restore(
     out: *mut *mut wp_payment,
 ) -> wp_result {
     guard(|| {
-        let project = unsafe { get(project, "project")? };
-        let snap = unsafe { text(snapshot, snapshot_len, "snapshot")? };
+        let project = try_ref!(project, "project")?;
+        let snap = try_str!(snapshot, snapshot_len, "snapshot")?;
         let out = out_ptr(out, "out")?;
         let inner = wpcore::Payment::restore(&project.inner, snap)?;
-        unsafe { emit(out, wp_payment { inner }) };
+        emit(out, wp_payment { inner });
         Ok(())
     })
 }
@@ -952,39 +998,39 @@ pub unsafe extern "C" fn wp_payment_restore(
 /// Frees a payment and sets `*payment` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_payment_free(payment: *mut *mut wp_payment) {
-    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(payment) }));
+    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(payment)));
 }
 
 /// Runs a payment call that yields a request.
-unsafe fn payment_request(
+fn payment_request(
     payment: *mut wp_payment,
     project: *const wp_project,
     out: *mut *mut wp_request,
     call: impl FnOnce(&mut wpcore::Payment, &wpcore::Project) -> Result<wpcore::HttpRequest, Error>,
 ) -> wp_result {
     guard(|| {
-        let p = unsafe { get_mut(payment, "payment")? };
-        let project = unsafe { get(project, "project")? };
+        let p = try_mut!(payment, "payment")?;
+        let project = try_ref!(project, "project")?;
         let out = out_ptr(out, "out")?;
         let inner = call(&mut p.inner, &project.inner)?;
-        unsafe { emit(out, wp_request { inner }) };
+        emit(out, wp_request { inner });
         Ok(())
     })
 }
 
 /// Runs a payment call that yields a step.
-unsafe fn payment_step(
+fn payment_step(
     payment: *mut wp_payment,
     project: *const wp_project,
     out: *mut *mut wp_step,
     call: impl FnOnce(&mut wpcore::Payment, &wpcore::Project) -> Result<wpcore::Step, Error>,
 ) -> wp_result {
     guard(|| {
-        let p = unsafe { get_mut(payment, "payment")? };
-        let project = unsafe { get(project, "project")? };
+        let p = try_mut!(payment, "payment")?;
+        let project = try_ref!(project, "project")?;
         let out = out_ptr(out, "out")?;
         let inner = call(&mut p.inner, &project.inner)?;
-        unsafe { emit(out, wp_step { inner }) };
+        emit(out, wp_step { inner });
         Ok(())
     })
 }
@@ -998,7 +1044,7 @@ pub unsafe extern "C" fn wp_payment_gate_sale(
     now_ms: u64,
     out: *mut *mut wp_request,
 ) -> wp_result {
-    unsafe { payment_request(payment, project, out, |p, pr| p.start_gate_sale(pr, now_ms)) }
+    payment_request(payment, project, out, |p, pr| p.start_gate_sale(pr, now_ms))
 }
 
 /// Builds a signed full refund; the payment becomes refund_pending at once. `description` is
@@ -1017,15 +1063,12 @@ pub unsafe extern "C" fn wp_payment_refund(
     out: *mut *mut wp_request,
 ) -> wp_result {
     let refund = (|| -> Result<wpcore::Refund, Error> {
-        let mut r =
-            wpcore::Refund::new(unsafe { text(description, description_len, "description")? });
-        r.merchant_refund_id = unsafe {
-            opt_text(
-                merchant_refund_id,
-                merchant_refund_id_len,
-                "merchant_refund_id",
-            )?
-        }
+        let mut r = wpcore::Refund::new(try_str!(description, description_len, "description")?);
+        r.merchant_refund_id = try_opt_str!(
+            merchant_refund_id,
+            merchant_refund_id_len,
+            "merchant_refund_id"
+        )?
         .map(str::to_owned);
         if amount != 0 {
             r.amount = Some(wpcore::Amount::new(amount)?);
@@ -1033,9 +1076,7 @@ pub unsafe extern "C" fn wp_payment_refund(
         Ok(r)
     })();
     match refund {
-        Ok(r) => unsafe {
-            payment_request(payment, project, out, |p, pr| p.refund(pr, &r, now_ms))
-        },
+        Ok(r) => payment_request(payment, project, out, |p, pr| p.refund(pr, &r, now_ms)),
         Err(e) => guard(|| Err(e)),
     }
 }
@@ -1048,7 +1089,7 @@ pub unsafe extern "C" fn wp_payment_status_request(
     now_ms: u64,
     out: *mut *mut wp_request,
 ) -> wp_result {
-    unsafe { payment_request(payment, project, out, |p, pr| p.status_request(pr, now_ms)) }
+    payment_request(payment, project, out, |p, pr| p.status_request(pr, now_ms))
 }
 
 /// The signed Payment Page URL; the payment becomes pending.
@@ -1060,11 +1101,11 @@ pub unsafe extern "C" fn wp_payment_payment_page_url(
     out: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let p = unsafe { get_mut(payment, "payment")? };
-        let project = unsafe { get(project, "project")? };
+        let p = try_mut!(payment, "payment")?;
+        let project = try_ref!(project, "project")?;
         let out = out_ptr(out, "out")?;
         let url = p.inner.payment_page_url(&project.inner, now_ms)?;
-        unsafe { emit_bytes(out, url.into_bytes()) };
+        emit_bytes(out, url.into_bytes());
         Ok(())
     })
 }
@@ -1080,17 +1121,15 @@ pub unsafe extern "C" fn wp_payment_signing_request(
     out_params_json: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let p = unsafe { get(payment, "payment")? };
-        let project = unsafe { get(project, "project")? };
+        let p = try_ref!(payment, "payment")?;
+        let project = try_ref!(project, "project")?;
         let (c, j) = (
             out_ptr(out_canonical, "out_canonical")?,
             out_ptr(out_params_json, "out_params_json")?,
         );
         let r = p.inner.payment_page_signing_request(&project.inner)?;
-        unsafe {
-            emit_bytes(c, r.canonical.into_bytes());
-            emit_bytes(j, r.params_json.into_bytes());
-        }
+        emit_bytes(c, r.canonical.into_bytes());
+        emit_bytes(j, r.params_json.into_bytes());
         Ok(())
     })
 }
@@ -1106,14 +1145,14 @@ pub unsafe extern "C" fn wp_payment_payment_page_url_signed(
     out: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let p = unsafe { get_mut(payment, "payment")? };
-        let project = unsafe { get(project, "project")? };
-        let sig = unsafe { text(signature, signature_len, "signature")? };
+        let p = try_mut!(payment, "payment")?;
+        let project = try_ref!(project, "project")?;
+        let sig = try_str!(signature, signature_len, "signature")?;
         let out = out_ptr(out, "out")?;
         let url = p
             .inner
             .payment_page_url_signed(&project.inner, sig, now_ms)?;
-        unsafe { emit_bytes(out, url.into_bytes()) };
+        emit_bytes(out, url.into_bytes());
         Ok(())
     })
 }
@@ -1129,15 +1168,13 @@ pub unsafe extern "C" fn wp_payment_on_response(
     now_ms: u64,
     out: *mut *mut wp_step,
 ) -> wp_result {
-    let body = match unsafe { slice(body, body_len, "body") } {
+    let body = match try_slice!(body, body_len, "body") {
         Ok(b) => b,
         Err(e) => return guard(|| Err(e)),
     };
-    unsafe {
-        payment_step(payment, project, out, |p, pr| {
-            p.on_response(pr, http_status, body, now_ms)
-        })
-    }
+    payment_step(payment, project, out, |p, pr| {
+        p.on_response(pr, http_status, body, now_ms)
+    })
 }
 
 /// The request in flight got no answer (connection error, timeout): outcome unknown.
@@ -1148,11 +1185,9 @@ pub unsafe extern "C" fn wp_payment_on_transport_failure(
     now_ms: u64,
     out: *mut *mut wp_step,
 ) -> wp_result {
-    unsafe {
-        payment_step(payment, project, out, |p, pr| {
-            p.on_transport_failure(pr, now_ms)
-        })
-    }
+    payment_step(payment, project, out, |p, pr| {
+        p.on_transport_failure(pr, now_ms)
+    })
 }
 
 /// Applies a verified callback. Answer the platform with the step's HTTP status.
@@ -1164,15 +1199,13 @@ pub unsafe extern "C" fn wp_payment_apply(
     now_ms: u64,
     out: *mut *mut wp_step,
 ) -> wp_result {
-    let cb = match unsafe { get(callback, "callback") } {
+    let cb = match try_ref!(callback, "callback") {
         Ok(c) => c,
         Err(e) => return guard(|| Err(e)),
     };
-    unsafe {
-        payment_step(payment, project, out, |p, pr| {
-            p.apply(pr, &cb.inner, now_ms)
-        })
-    }
+    payment_step(payment, project, out, |p, pr| {
+        p.apply(pr, &cb.inner, now_ms)
+    })
 }
 
 /// From a timer: past `wp_payment_next_deadline`, asks for status (a check-status action);
@@ -1184,7 +1217,7 @@ pub unsafe extern "C" fn wp_payment_on_deadline(
     now_ms: u64,
     out: *mut *mut wp_step,
 ) -> wp_result {
-    unsafe { payment_step(payment, project, out, |p, pr| p.on_deadline(pr, now_ms)) }
+    payment_step(payment, project, out, |p, pr| p.on_deadline(pr, now_ms))
 }
 
 /// Deprecated: the old name of `wp_payment_on_deadline`, kept for existing callers.
@@ -1196,7 +1229,7 @@ pub unsafe extern "C" fn wp_payment_poll(
     now_ms: u64,
     out: *mut *mut wp_step,
 ) -> wp_result {
-    unsafe { wp_payment_on_deadline(payment, project, now_ms, out) }
+    payment_step(payment, project, out, |p, pr| p.on_deadline(pr, now_ms))
 }
 
 /// The payment's state.
@@ -1206,9 +1239,9 @@ pub unsafe extern "C" fn wp_payment_state(
     out_state: *mut wp_state,
 ) -> wp_result {
     guard(|| {
-        let p = unsafe { get(payment, "payment")? };
+        let p = try_ref!(payment, "payment")?;
         let out = out_ptr(out_state, "out_state")?;
-        unsafe { *out = p.inner.kind().into() };
+        out.put(p.inner.kind().into());
         Ok(())
     })
 }
@@ -1220,14 +1253,14 @@ pub unsafe extern "C" fn wp_payment_state_json(
     out: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let p = unsafe { get(payment, "payment")? };
+        let p = try_ref!(payment, "payment")?;
         let out = out_ptr(out, "out")?;
         let json = serde_json::json!({
             "state": p.inner.state(),
             "sale": p.inner.sale(),
             "refunds": p.inner.refunds(),
         });
-        unsafe { emit_bytes(out, json.to_string().into_bytes()) };
+        emit_bytes(out, json.to_string().into_bytes());
         Ok(())
     })
 }
@@ -1239,9 +1272,9 @@ pub unsafe extern "C" fn wp_payment_version(
     out_version: *mut u64,
 ) -> wp_result {
     guard(|| {
-        let p = unsafe { get(payment, "payment")? };
+        let p = try_ref!(payment, "payment")?;
         let out = out_ptr(out_version, "out_version")?;
-        unsafe { *out = p.inner.version() };
+        out.put(p.inner.version());
         Ok(())
     })
 }
@@ -1254,16 +1287,14 @@ pub unsafe extern "C" fn wp_payment_next_deadline(
     out_has: *mut bool,
 ) -> wp_result {
     guard(|| {
-        let p = unsafe { get(payment, "payment")? };
+        let p = try_ref!(payment, "payment")?;
         let (d, h) = (
             out_ptr(out_deadline_ms, "out_deadline_ms")?,
             out_ptr(out_has, "out_has")?,
         );
         let deadline = p.inner.next_deadline();
-        unsafe {
-            *h = deadline.is_some();
-            *d = deadline.unwrap_or(0);
-        }
+        h.put(deadline.is_some());
+        d.put(deadline.unwrap_or(0));
         Ok(())
     })
 }
@@ -1275,9 +1306,9 @@ pub unsafe extern "C" fn wp_payment_snapshot(
     out: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let p = unsafe { get(payment, "payment")? };
+        let p = try_ref!(payment, "payment")?;
         let out = out_ptr(out, "out")?;
-        unsafe { emit_bytes(out, p.inner.snapshot().into_bytes()) };
+        emit_bytes(out, p.inner.snapshot().into_bytes());
         Ok(())
     })
 }
@@ -1289,13 +1320,13 @@ pub unsafe extern "C" fn wp_payment_redirect_html(
     out: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let p = unsafe { get(payment, "payment")? };
+        let p = try_ref!(payment, "payment")?;
         let out = out_ptr(out, "out")?;
         let redirect = p.inner.redirect().ok_or(Error::InvalidTransition {
             action: "show the redirect of",
             state: p.inner.kind().as_str(),
         })?;
-        unsafe { emit_bytes(out, redirect.to_html().into_bytes()) };
+        emit_bytes(out, redirect.to_html().into_bytes());
         Ok(())
     })
 }
@@ -1416,19 +1447,18 @@ pub unsafe extern "C" fn wp_step_outcome(
     out_to: *mut wp_state,
 ) -> wp_result {
     guard(|| {
-        let s = unsafe { get(step, "step")? };
+        let s = try_ref!(step, "step")?;
         let out = out_ptr(out_outcome, "out_outcome")?;
         if let wpcore::Outcome::Transitioned { from, to } = &s.inner.outcome {
-            unsafe {
-                if !out_from.is_null() {
-                    *out_from = (*from).into();
-                }
-                if !out_to.is_null() {
-                    *out_to = (*to).into();
-                }
+            // Both optional: NULL means the caller does not want them.
+            if let Ok(f) = out_ptr(out_from, "out_from") {
+                f.put((*from).into());
+            }
+            if let Ok(t) = out_ptr(out_to, "out_to") {
+                t.put((*to).into());
             }
         }
-        unsafe { *out = (&s.inner.outcome).into() };
+        out.put((&s.inner.outcome).into());
         Ok(())
     })
 }
@@ -1440,14 +1470,14 @@ pub unsafe extern "C" fn wp_step_reason(
     out_reason: *mut wp_reason,
 ) -> wp_result {
     guard(|| {
-        let s = unsafe { get(step, "step")? };
+        let s = try_ref!(step, "step")?;
         let out = out_ptr(out_reason, "out_reason")?;
         let reason = s
             .inner
             .outcome
             .reason()
             .map_or(wp_reason::WP_REASON_NONE, Into::into);
-        unsafe { *out = reason };
+        out.put(reason);
         Ok(())
     })
 }
@@ -1459,9 +1489,9 @@ pub unsafe extern "C" fn wp_step_action_count(
     out_count: *mut usize,
 ) -> wp_result {
     guard(|| {
-        let s = unsafe { get(step, "step")? };
+        let s = try_ref!(step, "step")?;
         let out = out_ptr(out_count, "out_count")?;
-        unsafe { *out = s.inner.actions.len() };
+        out.put(s.inner.actions.len());
         Ok(())
     })
 }
@@ -1483,9 +1513,9 @@ pub unsafe extern "C" fn wp_step_action_kind(
     out_kind: *mut wp_action_kind,
 ) -> wp_result {
     guard(|| {
-        let s = unsafe { get(step, "step")? };
+        let s = try_ref!(step, "step")?;
         let out = out_ptr(out_kind, "out_kind")?;
-        unsafe { *out = action(s, index)?.into() };
+        out.put(action(s, index)?.into());
         Ok(())
     })
 }
@@ -1498,18 +1528,16 @@ pub unsafe extern "C" fn wp_step_action_request(
     out: *mut *mut wp_request,
 ) -> wp_result {
     guard(|| {
-        let s = unsafe { get(step, "step")? };
+        let s = try_ref!(step, "step")?;
         let out = out_ptr(out, "out")?;
         match action(s, index)? {
             wpcore::Action::CheckStatus { request } => {
-                unsafe {
-                    emit(
-                        out,
-                        wp_request {
-                            inner: request.clone(),
-                        },
-                    )
-                };
+                emit(
+                    out,
+                    wp_request {
+                        inner: request.clone(),
+                    },
+                );
                 Ok(())
             }
             _ => Err(Error::InvalidArgument(format!(
@@ -1527,11 +1555,11 @@ pub unsafe extern "C" fn wp_step_action_redirect_html(
     out: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let s = unsafe { get(step, "step")? };
+        let s = try_ref!(step, "step")?;
         let out = out_ptr(out, "out")?;
         match action(s, index)? {
             wpcore::Action::RedirectCustomer { redirect } => {
-                unsafe { emit_bytes(out, redirect.to_html().into_bytes()) };
+                emit_bytes(out, redirect.to_html().into_bytes());
                 Ok(())
             }
             _ => Err(Error::InvalidArgument(format!(
@@ -1549,11 +1577,11 @@ pub unsafe extern "C" fn wp_step_action_http_status(
     out_status: *mut u16,
 ) -> wp_result {
     guard(|| {
-        let s = unsafe { get(step, "step")? };
+        let s = try_ref!(step, "step")?;
         let out = out_ptr(out_status, "out_status")?;
         match action(s, index)? {
             wpcore::Action::AnswerCallback { http_status } => {
-                unsafe { *out = *http_status };
+                out.put(*http_status);
                 Ok(())
             }
             _ => Err(Error::InvalidArgument(format!(
@@ -1567,11 +1595,11 @@ pub unsafe extern "C" fn wp_step_action_http_status(
 #[no_mangle]
 pub unsafe extern "C" fn wp_step_json(step: *const wp_step, out: *mut *mut wp_bytes) -> wp_result {
     guard(|| {
-        let s = unsafe { get(step, "step")? };
+        let s = try_ref!(step, "step")?;
         let out = out_ptr(out, "out")?;
         let json =
             serde_json::to_vec(&s.inner).map_err(|e| Error::InvalidArgument(e.to_string()))?;
-        unsafe { emit_bytes(out, json) };
+        emit_bytes(out, json);
         Ok(())
     })
 }
@@ -1579,7 +1607,7 @@ pub unsafe extern "C" fn wp_step_json(step: *const wp_step, out: *mut *mut wp_by
 /// Frees a step and sets `*step` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_step_free(step: *mut *mut wp_step) {
-    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(step) }));
+    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(step)));
 }
 
 // ----- sandbox ----------------------------------------------------------------------------
@@ -1625,16 +1653,14 @@ pub unsafe extern "C" fn wp_sandbox_new(
     out: *mut *mut wp_sandbox,
 ) -> wp_result {
     guard(|| {
-        let key = wpcore::SecretKey::new(unsafe { text(secret, secret_len, "secret")? });
+        let key = wpcore::SecretKey::new(try_str!(secret, secret_len, "secret")?);
         let out = out_ptr(out, "out")?;
-        unsafe {
-            emit(
-                out,
-                wp_sandbox {
-                    inner: wpcore::sandbox::Sandbox::new(project_id, key, seed),
-                },
-            )
-        };
+        emit(
+            out,
+            wp_sandbox {
+                inner: wpcore::sandbox::Sandbox::new(project_id, key, seed),
+            },
+        );
         Ok(())
     })
 }
@@ -1648,17 +1674,15 @@ pub unsafe extern "C" fn wp_sandbox_handle(
     out_body: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let sb = unsafe { get_mut(sandbox, "sandbox")? };
-        let req = unsafe { get(request, "request")? };
+        let sb = try_mut!(sandbox, "sandbox")?;
+        let req = try_ref!(request, "request")?;
         let (s, b) = (
             out_ptr(out_status, "out_status")?,
             out_ptr(out_body, "out_body")?,
         );
         let r = sb.inner.handle(&req.inner);
-        unsafe {
-            *s = r.http_status;
-            emit_bytes(b, r.body);
-        }
+        s.put(r.http_status);
+        emit_bytes(b, r.body);
         Ok(())
     })
 }
@@ -1673,8 +1697,8 @@ pub unsafe extern "C" fn wp_sandbox_complete_sale(
     out: *mut *mut wp_list,
 ) -> wp_result {
     guard(|| {
-        let sb = unsafe { get_mut(sandbox, "sandbox")? };
-        let id = unsafe { text(payment_id, payment_id_len, "payment_id")? };
+        let sb = try_mut!(sandbox, "sandbox")?;
+        let id = try_str!(payment_id, payment_id_len, "payment_id")?;
         let out = out_ptr(out, "out")?;
         let s = match scenario {
             wp_sale_scenario::WP_SALE_SUCCESS => SaleScenario::Success,
@@ -1686,7 +1710,7 @@ pub unsafe extern "C" fn wp_sandbox_complete_sale(
             }
         };
         let items = sb.inner.complete_sale(id, s)?;
-        unsafe { emit(out, wp_list { items }) };
+        emit(out, wp_list { items });
         Ok(())
     })
 }
@@ -1701,15 +1725,15 @@ pub unsafe extern "C" fn wp_sandbox_complete_refund(
     out: *mut *mut wp_list,
 ) -> wp_result {
     guard(|| {
-        let sb = unsafe { get_mut(sandbox, "sandbox")? };
-        let id = unsafe { text(payment_id, payment_id_len, "payment_id")? };
+        let sb = try_mut!(sandbox, "sandbox")?;
+        let id = try_str!(payment_id, payment_id_len, "payment_id")?;
         let out = out_ptr(out, "out")?;
         let s = match scenario {
             wp_refund_scenario::WP_REFUND_SUCCESS => RefundScenario::Success,
             wp_refund_scenario::WP_REFUND_DECLINE => RefundScenario::Decline,
         };
         let items = sb.inner.complete_refund(id, s)?;
-        unsafe { emit(out, wp_list { items }) };
+        emit(out, wp_list { items });
         Ok(())
     })
 }
@@ -1724,17 +1748,15 @@ pub unsafe extern "C" fn wp_sandbox_status_response(
     out_body: *mut *mut wp_bytes,
 ) -> wp_result {
     guard(|| {
-        let sb = unsafe { get_mut(sandbox, "sandbox")? };
-        let id = unsafe { text(payment_id, payment_id_len, "payment_id")? };
+        let sb = try_mut!(sandbox, "sandbox")?;
+        let id = try_str!(payment_id, payment_id_len, "payment_id")?;
         let (s, b) = (
             out_ptr(out_status, "out_status")?,
             out_ptr(out_body, "out_body")?,
         );
         let r = sb.inner.status_response(id);
-        unsafe {
-            *s = r.http_status;
-            emit_bytes(b, r.body);
-        }
+        s.put(r.http_status);
+        emit_bytes(b, r.body);
         Ok(())
     })
 }
@@ -1747,8 +1769,8 @@ pub unsafe extern "C" fn wp_sandbox_open_payment_page(
     url_len: usize,
 ) -> wp_result {
     guard(|| {
-        let sb = unsafe { get_mut(sandbox, "sandbox")? };
-        let url = unsafe { text(url, url_len, "url")? };
+        let sb = try_mut!(sandbox, "sandbox")?;
+        let url = try_str!(url, url_len, "url")?;
         sb.inner.open_payment_page(url)
     })
 }
@@ -1756,7 +1778,7 @@ pub unsafe extern "C" fn wp_sandbox_open_payment_page(
 /// Frees a sandbox and sets `*sandbox` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_sandbox_free(sandbox: *mut *mut wp_sandbox) {
-    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(sandbox) }));
+    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(sandbox)));
 }
 
 #[cfg(test)]
