@@ -6,9 +6,11 @@ use serde_json::{json, Map, Value};
 
 use crate::config::Project;
 use crate::error::{Error, Result};
+use crate::json::Node;
 use crate::money::Amount;
 use crate::order::{max_len, required, validate_payment_id, Channel, Order};
-use crate::signature::{self, sign_map, SecretKey};
+use crate::signature::{self, SecretKey};
+use bumpalo::Bump;
 
 /// The method code in URLs and `force_payment_method`.
 pub const METHOD: &str = "wallet-partner";
@@ -27,18 +29,6 @@ pub struct HttpRequest {
 }
 
 impl HttpRequest {
-    fn post_json(url: String, body: &Value) -> HttpRequest {
-        HttpRequest {
-            method: "POST".to_owned(),
-            url,
-            headers: vec![
-                ("Content-Type".to_owned(), "application/json".to_owned()),
-                ("Accept".to_owned(), "application/json".to_owned()),
-            ],
-            body: serde_json::to_vec(body).expect("a JSON value always serializes"),
-        }
-    }
-
     /// The body as text (it is always UTF-8 JSON).
     pub fn body_str(&self) -> &str {
         std::str::from_utf8(&self.body).unwrap_or("")
@@ -161,35 +151,94 @@ pub fn params_to_url_with_signature(
     Ok(crate::redirect::append_query(base_url, &pairs))
 }
 
+/// An outgoing Gate body, built in order in one arena: the canonical string is walked from this
+/// tree and the JSON is written from it, so what is signed and what is sent cannot differ.
+struct Body<'a> {
+    bump: &'a Bump,
+}
+
+impl<'a> Body<'a> {
+    fn text(&self, v: &str) -> Node<'a> {
+        Node::Str(self.bump.alloc_str(v))
+    }
+
+    fn int(&self, v: u64) -> Node<'a> {
+        Node::Num(self.bump.alloc_str(&v.to_string()))
+    }
+
+    /// An object of the given entries, leaving out the absent optional ones.
+    fn obj(&self, entries: &[(&'a str, Option<Node<'a>>)]) -> Node<'a> {
+        let present: Vec<(&'a str, Node<'a>)> = entries
+            .iter()
+            .filter_map(|(k, v)| v.map(|v| (*k, v)))
+            .collect();
+        Node::Obj(self.bump.alloc_slice_copy(&present))
+    }
+
+    fn opt(&self, v: &Option<String>) -> Option<Node<'a>> {
+        v.as_deref().map(|v| self.text(v))
+    }
+
+    fn general(
+        &self,
+        project: &Project,
+        payment_id: &str,
+        callback_url: &Option<String>,
+    ) -> Result<Node<'a>> {
+        Ok(self.obj(&[
+            ("project_id", Some(self.int(project.checked_id()?))),
+            ("payment_id", Some(self.text(payment_id))),
+            ("merchant_callback_url", self.opt(callback_url)),
+        ]))
+    }
+}
+
 /// The body of a Gate sale, unsigned (SPEC §4.1).
-fn sale_body(project: &Project, order: &Order) -> Result<Map<String, Value>> {
+fn sale_body<'a>(b: &Body<'a>, project: &Project, order: &Order) -> Result<Node<'a>> {
     order.validate(Channel::Gate)?;
-    let mut general = Map::new();
-    general.insert("project_id".into(), json!(project.checked_id()?));
-    general.insert("payment_id".into(), json!(order.payment_id));
-    if let Some(url) = &order.merchant_callback_url {
-        general.insert("merchant_callback_url".into(), json!(url));
-    }
-    let mut payment = Map::new();
-    payment.insert("amount".into(), json!(order.amount.paise()));
-    payment.insert("currency".into(), json!("INR"));
-    if let Some(d) = &order.description {
-        payment.insert("description".into(), json!(d));
-    }
-    let customer = serde_json::to_value(&order.customer).expect("customer serializes");
-    let return_url = serde_json::to_value(&order.return_url).expect("return_url serializes");
-    let mut body = Map::new();
-    body.insert("general".into(), Value::Object(general));
-    body.insert("payment".into(), Value::Object(payment));
-    body.insert("customer".into(), customer);
-    body.insert("return_url".into(), return_url);
-    Ok(body)
+    let c = &order.customer;
+    let r = &order.return_url;
+    Ok(b.obj(&[
+        (
+            "general",
+            Some(b.general(project, &order.payment_id, &order.merchant_callback_url)?),
+        ),
+        (
+            "payment",
+            Some(b.obj(&[
+                ("amount", Some(b.int(order.amount.paise()))),
+                ("currency", Some(b.text("INR"))),
+                ("description", b.opt(&order.description)),
+            ])),
+        ),
+        (
+            "customer",
+            Some(b.obj(&[
+                ("id", Some(b.text(&c.id))),
+                ("ip_address", b.opt(&c.ip_address)),
+                ("first_name", b.opt(&c.first_name)),
+                ("last_name", b.opt(&c.last_name)),
+                ("phone", b.opt(&c.phone)),
+                ("email", b.opt(&c.email)),
+            ])),
+        ),
+        (
+            "return_url",
+            Some(b.obj(&[
+                ("success", Some(b.text(&r.success))),
+                ("decline", b.opt(&r.decline)),
+                ("return", b.opt(&r.r#return)),
+            ])),
+        ),
+    ]))
 }
 
 /// A signed Gate sale request: `POST {gate}/v2/payment/wallet-partner/sale`.
 pub fn gate_sale(project: &Project, order: &Order) -> Result<HttpRequest> {
-    let body = sale_body(project, order)?;
-    signed_request(project, "/v2/payment/wallet-partner/sale", body)
+    let bump = Bump::new();
+    let b = Body { bump: &bump };
+    let body = sale_body(&b, project, order)?;
+    signed_request(project, "/v2/payment/wallet-partner/sale", &b, body)
 }
 
 /// A signed full refund: `POST {gate}/v2/payment/wallet-partner/refund` (SPEC §4.2).
@@ -205,12 +254,9 @@ pub fn refund(
     validate_payment_id(payment_id)?;
     required("payment.description", Some(&refund.description))?;
     max_len("payment.description", &refund.description, 255)?;
-    let mut payment = Map::new();
-    payment.insert("description".into(), json!(refund.description));
     if let Some(id) = &refund.merchant_refund_id {
         required("payment.merchant_refund_id", Some(id))?;
         max_len("payment.merchant_refund_id", id, 255)?;
-        payment.insert("merchant_refund_id".into(), json!(id));
     }
     if let Some(amount) = refund.amount {
         if amount != purchase {
@@ -219,40 +265,66 @@ pub fn refund(
                 purchased: purchase.paise(),
             });
         }
-        payment.insert("amount".into(), json!(amount.paise()));
-        payment.insert("currency".into(), json!("INR"));
     }
-    let mut body = Map::new();
-    body.insert("general".into(), general(project, payment_id)?);
-    body.insert("payment".into(), Value::Object(payment));
-    signed_request(project, "/v2/payment/wallet-partner/refund", body)
+    let bump = Bump::new();
+    let b = Body { bump: &bump };
+    let body = b.obj(&[
+        ("general", Some(b.general(project, payment_id, &None)?)),
+        (
+            "payment",
+            Some(b.obj(&[
+                ("description", Some(b.text(&refund.description))),
+                ("merchant_refund_id", b.opt(&refund.merchant_refund_id)),
+                ("amount", refund.amount.map(|a| b.int(a.paise()))),
+                ("currency", refund.amount.map(|_| b.text("INR"))),
+            ])),
+        ),
+    ]);
+    signed_request(project, "/v2/payment/wallet-partner/refund", &b, body)
 }
 
 /// A signed status request: `POST {gate}/v2/payment/status` (SPEC §4.3).
 pub fn status(project: &Project, payment_id: &str) -> Result<HttpRequest> {
     validate_payment_id(payment_id)?;
-    let mut body = Map::new();
-    body.insert("general".into(), general(project, payment_id)?);
-    body.insert("destination".into(), json!("merchant"));
-    signed_request(project, "/v2/payment/status", body)
+    let bump = Bump::new();
+    let b = Body { bump: &bump };
+    let body = b.obj(&[
+        ("general", Some(b.general(project, payment_id, &None)?)),
+        ("destination", Some(b.text("merchant"))),
+    ]);
+    signed_request(project, "/v2/payment/status", &b, body)
 }
 
-fn general(project: &Project, payment_id: &str) -> Result<Value> {
-    Ok(json!({"project_id": project.checked_id()?, "payment_id": payment_id}))
-}
-
-/// Signs `body` and puts the signature in `general.signature`.
-fn signed_request(
+/// Signs `body`, puts the signature last in `general`, and writes the JSON.
+fn signed_request<'a>(
     project: &Project,
     path: &str,
-    mut body: Map<String, Value>,
+    b: &Body<'a>,
+    body: Node<'a>,
 ) -> Result<HttpRequest> {
-    let sig = sign_map(&body, project.signing_key()?)?;
-    if let Some(Value::Object(general)) = body.get_mut("general") {
-        general.insert("signature".into(), Value::String(sig));
-    }
-    Ok(HttpRequest::post_json(
-        format!("{}{path}", project.gate_url()),
-        &Value::Object(body),
-    ))
+    let sig = signature::sign_node(&body, project.signing_key()?, b.bump)?;
+    let Node::Obj(entries) = body else {
+        unreachable!("request bodies are objects")
+    };
+    let with_signature: Vec<(&str, Node<'_>)> = entries
+        .iter()
+        .map(|&(k, v)| match (k, v) {
+            ("general", Node::Obj(general)) => {
+                let mut g = general.to_vec();
+                g.push(("signature", b.text(&sig)));
+                (k, Node::Obj(b.bump.alloc_slice_copy(&g)))
+            }
+            other => other,
+        })
+        .collect();
+    let json = Node::Obj(b.bump.alloc_slice_copy(&with_signature)).to_json();
+    Ok(HttpRequest {
+        method: "POST".to_owned(),
+        url: format!("{}{path}", project.gate_url()),
+        headers: vec![
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+            ("Accept".to_owned(), "application/json".to_owned()),
+        ],
+        body: json.into_bytes(),
+    })
 }

@@ -110,10 +110,9 @@ pub fn sign_json(json: &[u8], key: &SecretKey) -> Result<String> {
     sign_entries(as_entries(&node)?, key, &bump)
 }
 
-/// Signs a JSON object given as a map.
-pub(crate) fn sign_map(map: &serde_json::Map<String, Value>, key: &SecretKey) -> Result<String> {
-    let bump = Bump::new();
-    sign_entries(json::from_map(map, &bump), key, &bump)
+/// Signs a JSON object built as a tree (an outgoing request body).
+pub(crate) fn sign_node(node: &Node<'_>, key: &SecretKey, bump: &Bump) -> Result<String> {
+    sign_entries(as_entries(node)?, key, bump)
 }
 
 pub(crate) fn sign_entries(entries: &Entries<'_>, key: &SecretKey, bump: &Bump) -> Result<String> {
