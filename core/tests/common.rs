@@ -10,6 +10,18 @@ pub fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
 }
 
+/// The `.json` files of a `tests/vectors/` subdirectory, sorted.
+pub fn json_files(subdir: &str) -> Vec<PathBuf> {
+    let dir = vectors_dir().join(subdir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// Reads and parses one vector file.
 pub fn load(name: &str) -> Value {
     let path = vectors_dir().join(name);

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{s, vectors_dir};
+use common::s;
 use serde_json::Value;
 use wallet_partner::signature::sign;
 use wallet_partner::{Action, Error, Order, Payment, Project, Refund, SecretKey, State, Step};
@@ -183,17 +183,8 @@ fn run_case(path: &std::path::Path) -> usize {
 
 #[test]
 fn lifecycle_scripts() {
-    let dir = vectors_dir().join("lifecycle");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(
-        files.len() >= 20,
-        "expected the lifecycle scripts in {}",
-        dir.display()
-    );
+    let files = common::json_files("lifecycle");
+    assert!(files.len() >= 20, "expected the lifecycle scripts");
     let steps: usize = files.iter().map(|f| run_case(f)).sum();
     assert!(steps > 100, "only {steps} steps ran");
 }

@@ -30,14 +30,15 @@ json load(const std::string &name) {
     return json::parse(ss.str());
 }
 
-std::vector<std::string> lifecycle_files() {
+/* The .json files of a tests/vectors subdirectory, as "subdir/name", sorted. */
+std::vector<std::string> json_files(const std::string &subdir) {
     std::vector<std::string> out;
-    std::string dir = std::string(WP_VECTORS) + "/lifecycle";
+    std::string dir = std::string(WP_VECTORS) + "/" + subdir;
     DIR *d = opendir(dir.c_str());
     if (!d) return out;
     while (dirent *e = readdir(d)) {
         std::string n = e->d_name;
-        if (n.size() > 5 && n.substr(n.size() - 5) == ".json") out.push_back("lifecycle/" + n);
+        if (n.size() > 5 && n.substr(n.size() - 5) == ".json") out.push_back(subdir + "/" + n);
     }
     closedir(d);
     std::sort(out.begin(), out.end());
@@ -217,28 +218,10 @@ void run_script(const std::string &file) {
 
 }  // namespace
 
-namespace {
-
-std::vector<std::string> snapshot_files() {
-    std::vector<std::string> out;
-    std::string dir = std::string(WP_VECTORS) + "/snapshots";
-    DIR *d = opendir(dir.c_str());
-    if (!d) return out;
-    while (dirent *e = readdir(d)) {
-        std::string n = e->d_name;
-        if (n.size() > 5 && n[0] == 'v' && n.substr(n.size() - 5) == ".json") out.push_back("snapshots/" + n);
-    }
-    closedir(d);
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-}  // namespace
-
 /* Snapshots written by released versions restore with the same state, version, deadline and
  * refund attempts; their callbacks replay as duplicates; a refund is allowed where it was. */
 TEST(Snapshots, ReleasedSnapshotsRestore) {
-    std::vector<std::string> files = snapshot_files();
+    std::vector<std::string> files = json_files("snapshots");
     ASSERT_GE(files.size(), 10u);
     const uint64_t later = 1764320400000ull + 86400000ull;
     for (const std::string &f : files) {
@@ -347,7 +330,7 @@ TEST(Flow, PaymentPageSignedOnTheBackend) {
 }
 
 TEST(Lifecycle, SharedScripts) {
-    std::vector<std::string> files = lifecycle_files();
+    std::vector<std::string> files = json_files("lifecycle");
     ASSERT_GE(files.size(), 20u);
     for (const std::string &f : files) {
         SCOPED_TRACE(f);
