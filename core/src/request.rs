@@ -15,7 +15,8 @@ use bumpalo::Bump;
 /// The method code in URLs and `force_payment_method`.
 pub const METHOD: &str = "wallet-partner";
 
-/// An HTTP request for the host to send as is.
+/// An HTTP request for the host to send as is. Dropping one unsent loses the request.
+#[must_use = "send the request with your HTTP client and feed the answer back"]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpRequest {
     /// Always `POST` for Gate requests.
