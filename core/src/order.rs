@@ -182,6 +182,17 @@ impl Order {
         required("customer.id", Some(&c.id))?;
         max_len("customer.id", &c.id, 255)?;
         required("return_url.success", Some(&self.return_url.success))?;
+        let r = &self.return_url;
+        validate_outgoing_url("return_url.success", &r.success)?;
+        for (field, url) in [
+            ("return_url.decline", &r.decline),
+            ("return_url.return", &r.r#return),
+            ("general.merchant_callback_url", &self.merchant_callback_url),
+        ] {
+            if let Some(url) = url {
+                validate_outgoing_url(field, url)?;
+            }
+        }
         if channel == Channel::Gate {
             required("customer.ip_address", c.ip_address.as_deref())?;
             required("customer.first_name", c.first_name.as_deref())?;
@@ -197,6 +208,56 @@ impl Order {
         }
         Ok(())
     }
+}
+
+/// The longest outgoing URL accepted, in bytes.
+pub const MAX_URL_BYTES: usize = 2048;
+
+/// Checks a URL the platform will send the customer or its callbacks to (SPEC §8): an
+/// absolute `http`/`https` URL with a host, at most [`MAX_URL_BYTES`] bytes, parsed by the
+/// `url` crate (WHATWG rules). Anything else is [`Error::InvalidField`] naming the field.
+///
+/// ```
+/// use wallet_partner::order::validate_outgoing_url;
+/// assert!(validate_outgoing_url("return_url.success", "https://shop.example/ok").is_ok());
+/// assert!(validate_outgoing_url("return_url.success", "http://127.0.0.1:8080/ok").is_ok());
+/// let err = validate_outgoing_url("return_url.success", "javascript:alert(1)").unwrap_err();
+/// assert_eq!(err.code(), 1004);
+/// assert!(err.to_string().starts_with("return_url.success: "));
+/// ```
+pub fn validate_outgoing_url(field: &str, value: &str) -> Result<()> {
+    if value.len() > MAX_URL_BYTES {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "a URL of at most {MAX_URL_BYTES} bytes, got {} bytes",
+                value.len()
+            ),
+        ));
+    }
+    let shown: String = value.chars().take(80).collect();
+    let url = url::Url::parse(value).map_err(|e| {
+        Error::invalid(
+            field,
+            format!("expected an absolute http(s) URL, got {shown:?} ({e})"),
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "expected an http or https URL, got scheme {:?}",
+                url.scheme()
+            ),
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::invalid(
+            field,
+            format!("expected a URL with a host, got {shown:?}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks a payment id: 1 to 255 characters.

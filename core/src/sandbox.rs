@@ -305,6 +305,25 @@ impl Sandbox {
         if !matches!(ret.str("success"), Ok(Some(v)) if !v.is_empty()) {
             return Err(missing("return_url.success"));
         }
+        // Outgoing URLs are checked as the core checks them (one rule, in order.rs).
+        let urls = [
+            ("return_url.success", ret.str("success")),
+            ("return_url.decline", ret.str("decline")),
+            ("return_url.return", ret.str("return")),
+            (
+                "general.merchant_callback_url",
+                root.obj("general")
+                    .ok()
+                    .flatten()
+                    .map_or(Ok(None), |g| g.str("merchant_callback_url")),
+            ),
+        ];
+        for (field, value) in urls {
+            if let Ok(Some(url)) = value {
+                crate::order::validate_outgoing_url(field, url)
+                    .map_err(|e| Sandbox::error(400, "2004", &e.to_string()))?;
+            }
+        }
         if self.payments.contains_key(payment_id) {
             return Err(Sandbox::error(400, "3041", "Payment ID already exists"));
         }
@@ -359,6 +378,18 @@ impl Sandbox {
                 expected: self.project_id,
                 got: get("project_id"),
             });
+        }
+        for field in [
+            "merchant_success_url",
+            "merchant_fail_url",
+            "merchant_return_url",
+            "merchant_callback_url",
+            "redirect_success_url",
+            "redirect_fail_url",
+        ] {
+            if let Some(url) = params.get(field).and_then(Value::as_str) {
+                crate::order::validate_outgoing_url(field, url)?;
+            }
         }
         let description = params
             .get("payment_description")

@@ -248,6 +248,22 @@ case("deadline asks for status", [
     status(SALE_OK, {"outcome": "transitioned", "state": "succeeded", "actions": []}, [SALE_OK["operation"]]),
 ])
 
+# Outgoing URLs (SPEC §8): absolute http(s) with a host, at most 2,048 bytes; loopback allowed.
+for name, field, url in [
+    ("a javascript: return URL is refused", "success", "javascript:alert(1)"),
+    ("an ftp decline URL is refused", "decline", "ftp://x"),
+    ("a return URL that is not a URL is refused", "success", "not a url"),
+    ("a return URL over 2048 bytes is refused", "return", "https://shop.example/" + "a" * 2030),
+]:
+    case(name, [], order={**ORDER, "return_url": {**ORDER["return_url"], field: url}})
+    cases[-1]["create_error"] = 1004
+case("a callback URL without a host is refused", [],
+     order={**ORDER, "merchant_callback_url": "https://"})
+cases[-1]["create_error"] = 1004
+case("loopback URLs are allowed", [gate_sale(), accepted()],
+     order={**ORDER, "return_url": {"success": "http://127.0.0.1:8765/ok"},
+            "merchant_callback_url": "http://127.0.0.1:8765/callback"})
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
