@@ -122,6 +122,12 @@ pub struct Order {
     pub return_url_decline: Option<String>,
     /// Payment Page language.
     pub language_code: Option<String>,
+    /// When the customer returns without paying (`return_url.return`).
+    #[uniffi(default)]
+    pub return_url_return: Option<String>,
+    /// Where the platform sends this payment's callbacks, if not the project's default.
+    #[uniffi(default)]
+    pub merchant_callback_url: Option<String>,
 }
 
 /// How the order will be paid.
@@ -382,9 +388,11 @@ fn core_order(order: &Order) -> Result<wp::Order> {
     };
     let mut return_url = wp::ReturnUrl::new(order.return_url_success.clone());
     return_url.decline = order.return_url_decline.clone();
+    return_url.r#return = order.return_url_return.clone();
     let mut out = wp::Order::new(order.payment_id.clone(), amount, customer, return_url);
     out.description = order.description.clone();
     out.language_code = order.language_code.clone();
+    out.merchant_callback_url = order.merchant_callback_url.clone();
     Ok(out)
 }
 

@@ -23,7 +23,8 @@ def body_of(step, secret):
 
 def make_payment(project, order):
     return wp.Payment(project, payment_id=order["payment_id"], amount=order["amount"], customer=order["customer"],
-                      return_url=order["return_url"], description=order.get("description"))
+                      return_url=order["return_url"], description=order.get("description"),
+                      merchant_callback_url=order.get("merchant_callback_url"))
 
 
 def test_scripts_exist():

@@ -1726,6 +1726,14 @@ public struct Order: Equatable, Hashable {
      * Payment Page language.
      */
     public var languageCode: String?
+    /**
+     * When the customer returns without paying (`return_url.return`).
+     */
+    public var returnUrlReturn: String?
+    /**
+     * Where the platform sends this payment's callbacks, if not the project's default.
+     */
+    public var merchantCallbackUrl: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1753,7 +1761,13 @@ public struct Order: Equatable, Hashable {
          */returnUrlDecline: String?, 
         /**
          * Payment Page language.
-         */languageCode: String?) {
+         */languageCode: String?, 
+        /**
+         * When the customer returns without paying (`return_url.return`).
+         */returnUrlReturn: String? = nil, 
+        /**
+         * Where the platform sends this payment's callbacks, if not the project's default.
+         */merchantCallbackUrl: String? = nil) {
         self.paymentId = paymentId
         self.amount = amount
         self.currency = currency
@@ -1762,6 +1776,8 @@ public struct Order: Equatable, Hashable {
         self.returnUrlSuccess = returnUrlSuccess
         self.returnUrlDecline = returnUrlDecline
         self.languageCode = languageCode
+        self.returnUrlReturn = returnUrlReturn
+        self.merchantCallbackUrl = merchantCallbackUrl
     }
 
     
@@ -1787,7 +1803,9 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
                 customer: FfiConverterTypeCustomer.read(from: &buf), 
                 returnUrlSuccess: FfiConverterString.read(from: &buf), 
                 returnUrlDecline: FfiConverterOptionString.read(from: &buf), 
-                languageCode: FfiConverterOptionString.read(from: &buf)
+                languageCode: FfiConverterOptionString.read(from: &buf), 
+                returnUrlReturn: FfiConverterOptionString.read(from: &buf), 
+                merchantCallbackUrl: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -1800,6 +1818,8 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
         FfiConverterString.write(value.returnUrlSuccess, into: &buf)
         FfiConverterOptionString.write(value.returnUrlDecline, into: &buf)
         FfiConverterOptionString.write(value.languageCode, into: &buf)
+        FfiConverterOptionString.write(value.returnUrlReturn, into: &buf)
+        FfiConverterOptionString.write(value.merchantCallbackUrl, into: &buf)
     }
 }
 

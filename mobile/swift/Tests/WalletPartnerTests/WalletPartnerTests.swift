@@ -8,7 +8,7 @@ final class WalletPartnerTests: XCTestCase {
         Order(paymentId: "ios-1001", amount: 125_000, currency: "INR", description: "Wallet top-up",
               customer: Customer(id: "cust-1", ipAddress: nil, firstName: "Aarav", lastName: nil,
                                  phone: "919876543210", email: "aarav@example.in"),
-              returnUrlSuccess: "myapp://payment/done", returnUrlDecline: nil, languageCode: "en")
+              returnUrlSuccess: "https://shop.example.in/app/payment/done", returnUrlDecline: nil, languageCode: "en")
     }
 
     func testSpecExample() throws {

@@ -2693,6 +2693,16 @@ data class Order (
      * Payment Page language.
      */
     var `languageCode`: kotlin.String?
+    , 
+    /**
+     * When the customer returns without paying (`return_url.return`).
+     */
+    var `returnUrlReturn`: kotlin.String? = null 
+    , 
+    /**
+     * Where the platform sends this payment's callbacks, if not the project's default.
+     */
+    var `merchantCallbackUrl`: kotlin.String? = null 
     
 ){
     
@@ -2717,6 +2727,8 @@ public object FfiConverterTypeOrder: FfiConverterRustBuffer<Order> {
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -2728,7 +2740,9 @@ public object FfiConverterTypeOrder: FfiConverterRustBuffer<Order> {
             FfiConverterTypeCustomer.allocationSize(value.`customer`) +
             FfiConverterString.allocationSize(value.`returnUrlSuccess`) +
             FfiConverterOptionalString.allocationSize(value.`returnUrlDecline`) +
-            FfiConverterOptionalString.allocationSize(value.`languageCode`)
+            FfiConverterOptionalString.allocationSize(value.`languageCode`) +
+            FfiConverterOptionalString.allocationSize(value.`returnUrlReturn`) +
+            FfiConverterOptionalString.allocationSize(value.`merchantCallbackUrl`)
     )
 
     override fun write(value: Order, buf: ByteBuffer) {
@@ -2740,6 +2754,8 @@ public object FfiConverterTypeOrder: FfiConverterRustBuffer<Order> {
             FfiConverterString.write(value.`returnUrlSuccess`, buf)
             FfiConverterOptionalString.write(value.`returnUrlDecline`, buf)
             FfiConverterOptionalString.write(value.`languageCode`, buf)
+            FfiConverterOptionalString.write(value.`returnUrlReturn`, buf)
+            FfiConverterOptionalString.write(value.`merchantCallbackUrl`, buf)
     }
 }
 

@@ -15,7 +15,7 @@ class MobileFlowTest {
     private fun order(id: String = "app-1001", amount: Long = 125_000) = Order(
         paymentId = id, amount = amount, currency = "INR", description = "Wallet top-up ₹ & more",
         customer = Customer("cust-1", "203.0.113.7", "Aarav", "Sharma", "919876543210", "aarav@example.in"),
-        returnUrlSuccess = "myapp://payment/done", returnUrlDecline = null, languageCode = "en",
+        returnUrlSuccess = "https://shop.example.in/app/payment/done", returnUrlDecline = null, languageCode = "en",
     )
 
     @Test

@@ -54,5 +54,7 @@ fun orderFrom(o: JSONObject): Order {
         returnUrlSuccess = r.getString("success"),
         returnUrlDecline = r.optStringOrNull("decline"),
         languageCode = null,
+        returnUrlReturn = r.optStringOrNull("return"),
+        merchantCallbackUrl = o.optStringOrNull("merchant_callback_url"),
     )
 }
