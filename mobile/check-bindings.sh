@@ -7,10 +7,14 @@ cd "$(dirname "$0")/.."
 update=0
 [ "${1:-}" = "--update" ] && update=1
 
-cargo build -q --locked -p wallet-partner-mobile --lib
+# The library as the workspace's tests build it (the same features, so after `cargo test
+# --workspace` nothing is rebuilt); the generator is its own crate, mobile/bindgen.
+target="${CARGO_TARGET_DIR:-target}"
+cargo build -q --locked --workspace --lib
+cargo build -q --locked --manifest-path mobile/bindgen/Cargo.toml --target-dir "$target"
 gen="$(mktemp -d)"
-cargo run -q --locked -p wallet-partner-mobile --bin uniffi-bindgen -- generate \
-    --library target/debug/libwallet_partner_mobile.so --language kotlin --language swift \
+"$target/debug/uniffi-bindgen" generate \
+    --library "$target/debug/libwallet_partner_mobile.so" --language kotlin --language swift \
     --out-dir "$gen" --no-format
 
 pairs=(
@@ -37,6 +41,10 @@ echo "bindings: Kotlin and Swift are fresh (${#pairs[@]} files checked)"
 
 if command -v swift >/dev/null 2>&1; then
     (cd mobile/swift && swift build && LD_LIBRARY_PATH="$PWD/../../target/debug" swift test)
+    docs="$(mktemp -d)/doc-blocks"
+    for exe in $(python3 tests/docs/blocks.py swift --out "$docs"); do
+        (cd "$docs" && LD_LIBRARY_PATH="$OLDPWD/target/debug" swift run "$exe")
+    done
 else
-    echo "swift: skipped building and testing the Swift package: no swift toolchain on this machine (swift not on PATH)"
+    echo "swift: skipped building and testing the Swift package and the docs' swift blocks: no swift toolchain on this machine (swift not on PATH)"
 fi
