@@ -9,7 +9,7 @@
 use wallet_partner::sandbox::{RefundScenario, SaleScenario, Sandbox};
 use wallet_partner::{
     Action, Amount, Customer, HttpRequest, Order, Payment, Project, Refund, ReturnUrl, SecretKey,
-    Step,
+    StateKind, Step,
 };
 
 const PROJECT_ID: u64 = 48039;
@@ -25,15 +25,23 @@ fn main() -> Result<(), wallet_partner::Error> {
     println!("(The secret never appears in Debug output, logs or snapshots.)\n");
 
     let mut payment = Payment::new(&project, order("order-1001", 125_000))?;
+    let mut stored = Stored(payment.version());
     say(&format!(
-        "1. The merchant creates payment {} for {} (state: {}).",
+        "1. The merchant creates payment {} for {} (state: {}, version {}: the host stores it).",
         payment.id(),
         payment.order().amount,
-        payment.kind()
+        payment.kind(),
+        payment.version()
     ));
 
     let req = payment.start_gate_sale(&project, now)?;
-    say("2. The library builds and signs the Gate sale request. The host sends it with its own HTTP client:");
+    say("2. The library builds and signs the Gate sale request. The host saves the payment, then sends the request with its own HTTP client:");
+    show_command(
+        &payment,
+        StateKind::Created,
+        &mut stored,
+        "the sale request is recorded as in flight, so a crash before the answer cannot lose it",
+    );
     show_request(&req);
 
     let answer = platform.handle(&req);
@@ -44,7 +52,7 @@ fn main() -> Result<(), wallet_partner::Error> {
         String::from_utf8_lossy(&answer.body)
     );
     let step = payment.on_response(&project, answer.http_status, &answer.body, now)?;
-    show_step(&step, &payment);
+    show_step(&step, &payment, &mut stored);
 
     say("3. The platform sends callbacks. Each is verified (signature first), then applied:");
     for body in platform.complete_sale(payment.id(), SaleScenario::RedirectThenSuccess)? {
@@ -67,16 +75,27 @@ fn main() -> Result<(), wallet_partner::Error> {
                 .unwrap_or_default()
         );
         let step = payment.apply(&project, &callback, now)?;
-        show_step(&step, &payment);
+        show_step(&step, &payment, &mut stored);
     }
 
     say("4. The merchant refunds the purchase in full:");
     now += 60_000;
     let req = payment.refund(&project, &Refund::new("Customer returned the goods"), now)?;
+    show_command(
+        &payment,
+        StateKind::Succeeded,
+        &mut stored,
+        "the refund is requested and in flight; a second refund is refused from now on",
+    );
     show_request(&req);
     let answer = platform.handle(&req);
+    println!(
+        "   Gate answers HTTP {}: {}",
+        answer.http_status,
+        String::from_utf8_lossy(&answer.body)
+    );
     let step = payment.on_response(&project, answer.http_status, &answer.body, now)?;
-    show_step(&step, &payment);
+    show_step(&step, &payment, &mut stored);
     let refund_callbacks = platform.complete_refund(payment.id(), RefundScenario::Success)?;
     for body in &refund_callbacks {
         now += 3_000;
@@ -88,13 +107,13 @@ fn main() -> Result<(), wallet_partner::Error> {
             callback.payment.sum.as_ref().map_or(0, |s| s.amount)
         );
         let step = payment.apply(&project, &callback, now)?;
-        show_step(&step, &payment);
+        show_step(&step, &payment, &mut stored);
     }
 
     say("5. The same refund callback delivered again (the platform retries until it gets HTTP 200):");
     let callback = project.verify_callback(&refund_callbacks[0])?;
     let step = payment.apply(&project, &callback, now + 10_000)?;
-    show_step(&step, &payment);
+    show_step(&step, &payment, &mut stored);
     let refund_again = payment.refund(&project, &Refund::new("again"), now);
     println!(
         "   a second refund request: {}",
@@ -105,14 +124,21 @@ fn main() -> Result<(), wallet_partner::Error> {
 
     banner("A declined payment");
     let mut declined = Payment::new(&project, order("order-1002", 99_900))?;
+    let mut stored = Stored(declined.version());
     let req = declined.start_gate_sale(&project, now)?;
+    show_command(
+        &declined,
+        StateKind::Created,
+        &mut stored,
+        "the sale request is in flight",
+    );
     let answer = platform.handle(&req);
     let step = declined.on_response(&project, answer.http_status, &answer.body, now)?;
-    show_step(&step, &declined);
+    show_step(&step, &declined, &mut stored);
     for body in platform.complete_sale(declined.id(), SaleScenario::Decline)? {
         let callback = project.verify_callback(&body)?;
         let step = declined.apply(&project, &callback, now)?;
-        show_step(&step, &declined);
+        show_step(&step, &declined, &mut stored);
     }
     println!("   state data: {:?}", declined.state());
 
@@ -128,10 +154,17 @@ fn main() -> Result<(), wallet_partner::Error> {
         ),
     }
     let mut late = Payment::new(&project, order("order-1003", 20_000))?;
+    let mut stored = Stored(late.version());
     let req = late.start_gate_sale(&project, now)?;
+    show_command(
+        &late,
+        StateKind::Created,
+        &mut stored,
+        "the sale request is in flight",
+    );
     let answer = platform.handle(&req);
     let step = late.on_response(&project, answer.http_status, &answer.body, now)?;
-    show_step(&step, &late);
+    show_step(&step, &late, &mut stored);
     let callbacks = platform.complete_sale(late.id(), SaleScenario::RedirectThenSuccess)?;
     let delivered = platform.deliver(callbacks, 2, false);
     // Deliver the success first, then the redirect late, each twice.
@@ -139,14 +172,15 @@ fn main() -> Result<(), wallet_partner::Error> {
         let callback = project.verify_callback(body)?;
         let step = late.apply(&project, &callback, now)?;
         println!(
-            "   \"{}\" callback → {} (answer HTTP {})",
+            "   \"{}\" callback → {} (answer HTTP {}; {})",
             callback.payment.status,
             step.outcome.as_str(),
-            answer_status(&step)
+            answer_status(&step),
+            stored.bump(&late, "the state changed")
         );
     }
     println!(
-        "   order-1003 ends {} (version {}).",
+        "   order-1003 ends {} at version {}.",
         late.kind(),
         late.version()
     );
@@ -190,20 +224,59 @@ fn answer_status(step: &Step) -> u16 {
     step.http_status().unwrap_or(200)
 }
 
-fn show_step(step: &Step, payment: &Payment) {
-    let what = match &step.outcome {
-        wallet_partner::Outcome::Transitioned { from, to } => format!("{from} → {to}"),
-        wallet_partner::Outcome::Accepted => format!(
-            "accepted, still {}: waiting for the outcome by callback",
-            payment.kind()
-        ),
-        ignored @ wallet_partner::Outcome::Ignored { .. } => format!(
-            "state unchanged: {}",
-            ignored.reason_text().unwrap_or_default()
-        ),
-        other => other.as_str().to_owned(),
+/// The version the host last stored, to say what caused each bump.
+struct Stored(u64);
+
+impl Stored {
+    /// "version a → b: cause" when the payment changed (the host saves it), else "unchanged".
+    fn bump(&mut self, payment: &Payment, cause: &str) -> String {
+        let (old, new) = (self.0, payment.version());
+        self.0 = new;
+        if new == old {
+            format!("version {new} unchanged: nothing to save")
+        } else {
+            format!("version {old} → {new}: {cause}; save the snapshot")
+        }
+    }
+}
+
+/// Prints a command's effect on the state and version (commands return a request, not a Step).
+fn show_command(payment: &Payment, before: StateKind, stored: &mut Stored, cause: &str) {
+    let now = payment.kind();
+    let change = if now == before {
+        format!("still {now}")
+    } else {
+        format!("{before} → {now}")
     };
-    println!("   ⇒ {what} (version {})", payment.version());
+    println!("   ⇒ {change} ({})", stored.bump(payment, cause));
+}
+
+fn show_step(step: &Step, payment: &Payment, stored: &mut Stored) {
+    let (what, cause) = match &step.outcome {
+        wallet_partner::Outcome::Transitioned { from, to } => {
+            (format!("{from} → {to}"), "the state changed")
+        }
+        wallet_partner::Outcome::Accepted if payment.kind() == StateKind::RefundPending => (
+            "accepted, waiting for the refund callback (still refund_pending)".to_owned(),
+            "the refund request is answered, no longer in flight",
+        ),
+        wallet_partner::Outcome::Accepted => (
+            format!(
+                "accepted, still {}: waiting for the outcome by callback",
+                payment.kind()
+            ),
+            "the request is answered, no longer in flight",
+        ),
+        ignored @ wallet_partner::Outcome::Ignored { .. } => (
+            format!(
+                "state unchanged: {}",
+                ignored.reason_text().unwrap_or_default()
+            ),
+            "recorded",
+        ),
+        other => (other.as_str().to_owned(), "recorded"),
+    };
+    println!("   ⇒ {what} ({})", stored.bump(payment, cause));
     for action in &step.actions {
         match action {
             Action::RedirectCustomer { redirect } => {
