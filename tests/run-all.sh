@@ -4,7 +4,39 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 
-section() { printf '\n==== %s ====\n' "$*"; }
+# Each section's wall time, printed at the end (and on failure, up to the failing section).
+times=() current="" started=$SECONDS t0=$SECONDS
+section() {
+    [ -n "$current" ] && times+=("$(printf '%5d s  %s' $((SECONDS - t0)) "$current")")
+    current="$*" t0=$SECONDS
+    printf '\n==== %s ====\n' "$*"
+}
+summary() {
+    [ -n "$current" ] && times+=("$(printf '%5d s  %s' $((SECONDS - t0)) "$current")")
+    current=""
+    printf '\n==== time per section ====\n'
+    printf '%s\n' "${times[@]}"
+    printf '%5d s  total\n' $((SECONDS - started))
+}
+trap summary EXIT
+
+# Installs Debian packages the tests need: as root directly, else with sudo when it needs no
+# password; otherwise says exactly what to install and stops.
+install_debian() {
+    [ $# -eq 0 ] && return 0
+    local apt="apt-get"
+    if [ "$(id -u)" != 0 ]; then
+        if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+            apt="sudo apt-get"
+        else
+            echo "This machine lacks: $*" >&2
+            echo "Install them first (as root): apt-get update && apt-get install -y $*" >&2
+            echo "then run this command again; nothing else needs root." >&2
+            exit 1
+        fi
+    fi
+    $apt update -qq && DEBIAN_FRONTEND=noninteractive $apt install -y -qq "$@"
+}
 
 section "Rust: format, lints"
 cargo fmt --all -- --check
@@ -19,9 +51,10 @@ section "Rust: the core alone, as a host gets it (no features), and a host's ser
 cargo test -p wallet-partner --locked --lib --tests
 cargo test --locked --manifest-path tests/downstream/Cargo.toml --target-dir target
 
-section "Rust: the demo runs"
+section "Rust: the demo runs, and the README's Rust quick start runs as written"
 cargo run -q -p wallet-partner-demo --locked > /dev/null
 echo "demo OK"
+python3 tests/docs/blocks.py rust
 
 section "Python: build and install the package in a fresh virtualenv, run pytest"
 VENV="$(mktemp -d)/venv"
@@ -37,9 +70,8 @@ for pair in cmake:cmake ninja:ninja-build valgrind:valgrind pkg-config:pkg-confi
 done
 [ -f /usr/include/gtest/gtest.h ] || need="$need libgtest-dev"
 [ -f /usr/include/nlohmann/json.hpp ] || need="$need nlohmann-json3-dev"
-if [ -n "$need" ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need
-fi
+# shellcheck disable=SC2086
+install_debian $need
 BUILD_FFI="$(mktemp -d)/ffi"
 cmake -S ffi-c -B "$BUILD_FFI" -G Ninja -DWP_BUILD_TESTS=ON -DWP_SANITIZE=ON > /dev/null
 cmake --build "$BUILD_FFI"
@@ -48,6 +80,6 @@ cmake --build "$BUILD_FFI"
 section "Kotlin and Swift: bindings fresh, Swift where a toolchain exists, Kotlin tests on the JVM"
 bash mobile/check-bindings.sh
 if ! command -v mvn >/dev/null || ! command -v javac >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven default-jdk-headless
+    install_debian maven default-jdk-headless
 fi
 (cd mobile/kotlin && mvn -B -ntp test)
