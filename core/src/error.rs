@@ -187,6 +187,28 @@ pub enum Error {
         message: String,
     },
 
+    /// The Data API answered with an error body (HTTP 400, 401, 500, ...).
+    #[error(
+        "Data API rejected the request (HTTP {http_status}, code {code:?}, {name:?}): {message}"
+    )]
+    DataApi {
+        /// HTTP status.
+        http_status: u16,
+        /// The platform's `code` (empty if none).
+        code: String,
+        /// The platform's `name` (empty if none).
+        name: String,
+        /// The platform's `message`, or the start of a body that was not an error object.
+        message: String,
+    },
+
+    /// The Data API answered HTTP 429: back off, then send the same request again.
+    #[error("Data API: too many requests (HTTP 429): wait {retry_after_ms} ms, then send the same request again")]
+    RateLimited {
+        /// How long to wait before asking again.
+        retry_after_ms: u64,
+    },
+
     /// A required pointer argument was NULL.
     #[error("{0}: NULL pointer")]
     NullPointer(&'static str),
@@ -242,6 +264,8 @@ impl Error {
             Error::UnsupportedSnapshotVersion { .. } => 2014,
             Error::CanonicalTooLarge { .. } => 2015,
             Error::Platform { .. } => 3001,
+            Error::DataApi { .. } => 3002,
+            Error::RateLimited { .. } => 3003,
             Error::NullPointer(_) => 9001,
             Error::InvalidUtf8(_) => 9002,
             Error::BufferTooSmall { .. } => 9003,
@@ -279,6 +303,8 @@ impl Error {
             Error::UnsupportedSnapshotVersion { .. } => "unsupported_snapshot_version",
             Error::CanonicalTooLarge { .. } => "canonical_too_large",
             Error::Platform { .. } => "platform",
+            Error::DataApi { .. } => "data_api",
+            Error::RateLimited { .. } => "rate_limited",
             Error::NullPointer(_) => "null_pointer",
             Error::InvalidUtf8(_) => "invalid_utf8",
             Error::BufferTooSmall { .. } => "buffer_too_small",
@@ -300,7 +326,7 @@ impl Error {
     }
 
     /// Every error code the library has, ascending (the C header exports each).
-    pub const CODES: [(u32, &'static str); 31] = [
+    pub const CODES: [(u32, &'static str); 33] = [
         (1001, "unsupported_currency"),
         (1002, "amount_out_of_range"),
         (1003, "missing_field"),
@@ -327,6 +353,8 @@ impl Error {
         (2014, "unsupported_snapshot_version"),
         (2015, "canonical_too_large"),
         (3001, "platform"),
+        (3002, "data_api"),
+        (3003, "rate_limited"),
         (9001, "null_pointer"),
         (9002, "invalid_utf8"),
         (9003, "buffer_too_small"),

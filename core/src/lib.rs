@@ -33,6 +33,8 @@ mod arena;
 pub mod callback;
 mod canonical;
 pub mod config;
+#[cfg(feature = "data-api")]
+pub mod data_api;
 pub mod error;
 pub mod event;
 mod fields;
@@ -43,6 +45,8 @@ pub mod money;
 mod natural;
 pub mod order;
 pub mod payment;
+#[cfg(feature = "data-api")]
+pub mod reconcile;
 pub mod redirect;
 pub mod request;
 pub mod response;

@@ -154,21 +154,26 @@ pub fn params_to_url_with_signature(
 
 /// An outgoing Gate body, built in order in one arena: the canonical string is walked from this
 /// tree and the JSON is written from it, so what is signed and what is sent cannot differ.
-struct Body<'a> {
-    bump: &'a Bump,
+pub(crate) struct Body<'a> {
+    pub(crate) bump: &'a Bump,
 }
 
 impl<'a> Body<'a> {
-    fn text(&self, v: &str) -> Node<'a> {
+    pub(crate) fn text(&self, v: &str) -> Node<'a> {
         Node::Str(self.bump.alloc_str(v))
     }
 
-    fn int(&self, v: u64) -> Node<'a> {
+    pub(crate) fn int(&self, v: u64) -> Node<'a> {
         Node::Num(self.bump.alloc_str(&v.to_string()))
     }
 
+    /// An array of the given items.
+    pub(crate) fn arr(&self, items: &[Node<'a>]) -> Node<'a> {
+        Node::Arr(self.bump.alloc_slice_copy(items))
+    }
+
     /// An object of the given entries, leaving out the absent optional ones.
-    fn obj(&self, entries: &[(&'a str, Option<Node<'a>>)]) -> Node<'a> {
+    pub(crate) fn obj(&self, entries: &[(&'a str, Option<Node<'a>>)]) -> Node<'a> {
         let present: Vec<(&'a str, Node<'a>)> = entries
             .iter()
             .filter_map(|(k, v)| v.map(|v| (*k, v)))
@@ -176,7 +181,7 @@ impl<'a> Body<'a> {
         Node::Obj(self.bump.alloc_slice_copy(&present))
     }
 
-    fn opt(&self, v: &Option<String>) -> Option<Node<'a>> {
+    pub(crate) fn opt(&self, v: &Option<String>) -> Option<Node<'a>> {
         v.as_deref().map(|v| self.text(v))
     }
 
@@ -319,13 +324,18 @@ fn signed_request<'a>(
         })
         .collect();
     let json = Node::Obj(b.bump.alloc_slice_copy(&with_signature)).to_json();
-    Ok(HttpRequest {
+    Ok(json_post(format!("{}{path}", project.gate_url()), json))
+}
+
+/// A JSON POST request with the usual headers.
+pub(crate) fn json_post(url: String, body: String) -> HttpRequest {
+    HttpRequest {
         method: "POST".to_owned(),
-        url: format!("{}{path}", project.gate_url()),
+        url,
         headers: vec![
             ("Content-Type".to_owned(), "application/json".to_owned()),
             ("Accept".to_owned(), "application/json".to_owned()),
         ],
-        body: json.into_bytes(),
-    })
+        body: body.into_bytes(),
+    }
 }

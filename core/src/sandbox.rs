@@ -27,6 +27,7 @@
 //! # Ok::<(), wallet_partner::Error>(())
 //! ```
 
+mod data;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
@@ -126,6 +127,8 @@ pub struct Sandbox {
     clock: u64,
     next_operation_id: u64,
     payments: BTreeMap<String, SandboxPayment>,
+    /// The Data API's token and token secret, once enabled (see `data.rs`).
+    data_api: Option<(String, SecretKey)>,
 }
 
 impl Sandbox {
@@ -138,6 +141,7 @@ impl Sandbox {
             clock: 0,
             next_operation_id: 0,
             payments: BTreeMap::new(),
+            data_api: None,
         };
         // Operation ids above 2^53, as on the platform.
         s.next_operation_id = (1u64 << 53) + (s.random() % 1_000_000_000);
@@ -185,8 +189,12 @@ impl Sandbox {
         }
     }
 
-    /// Answers a Gate request (sale, refund or status) as the platform would.
+    /// Answers a Gate request (sale, refund or status), or a Data API request once
+    /// [`Sandbox::enable_data_api`] was called, as the platform would.
     pub fn handle(&mut self, request: &HttpRequest) -> SandboxResponse {
+        if let Some(i) = request.url.find("/v1/operations/") {
+            return self.data_api_answer(&request.url[i..], &request.body);
+        }
         let path = request
             .url
             .find("/v2/")

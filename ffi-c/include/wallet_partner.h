@@ -462,6 +462,16 @@ typedef uint32_t wp_result;
 #define WP_ERR_PLATFORM 3001
 
 /*
+ The Data API answered with an error body.
+ */
+#define WP_ERR_DATA_API 3002
+
+/*
+ The Data API answered HTTP 429: wait (the message says how long), then send it again.
+ */
+#define WP_ERR_RATE_LIMITED 3003
+
+/*
  A required pointer argument was NULL.
  */
 #define WP_ERR_NULL_POINTER 9001

@@ -81,6 +81,10 @@ pub const WP_ERR_UNSUPPORTED_SNAPSHOT_VERSION: wp_result = 2014;
 pub const WP_ERR_CANONICAL_TOO_LARGE: wp_result = 2015;
 /// The platform rejected a request.
 pub const WP_ERR_PLATFORM: wp_result = 3001;
+/// The Data API answered with an error body.
+pub const WP_ERR_DATA_API: wp_result = 3002;
+/// The Data API answered HTTP 429: wait (the message says how long), then send it again.
+pub const WP_ERR_RATE_LIMITED: wp_result = 3003;
 /// A required pointer argument was NULL.
 pub const WP_ERR_NULL_POINTER: wp_result = 9001;
 /// A string argument was not valid UTF-8.

@@ -1,0 +1,513 @@
+//! Reconciliation (SPEC §9): the host's stored payments against the platform's operations, one
+//! [`Finding`] per disagreement, each with what to do about it.
+//!
+//! Streaming: snapshots and pages go in one at a time, and memory grows with the number of
+//! payments, not of pages (each payment keeps a small summary, no operation is stored). The
+//! reconciler never changes a payment: fixing goes through the ordinary status request and
+//! `apply`.
+//!
+//! ```
+//! use wallet_partner::reconcile::{FindingKind, Reconciler};
+//! use wallet_partner::data_api::RemoteOperation;
+//! use wallet_partner::{Project, SecretKey};
+//!
+//! let project = Project::new(48039, SecretKey::new("secret"));
+//! let mut reconciler = Reconciler::new(&project);
+//! // The platform has a sale this host never stored:
+//! reconciler.add_operation(&RemoteOperation {
+//!     project_id: Some(48039), payment_id: "p-9".into(), operation_id: 7,
+//!     operation_type: "sale".into(), operation_status: "success".into(),
+//!     amount: Some(10_000), currency: Some("INR".into()),
+//!     created_at_ms: None, completed_at_ms: None, raw: "{}".into(),
+//! });
+//! let report = reconciler.report();
+//! assert_eq!(report.findings[0].kind, FindingKind::MissingLocally);
+//! assert_eq!(report.findings[0].action.as_str(), "manual_review");
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use crate::config::Project;
+use crate::data_api::{OperationStage, RemoteOperation};
+use crate::error::Result;
+use crate::lifecycle::StateKind;
+use crate::payment::Payment;
+
+/// What kind of disagreement a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FindingKind {
+    /// The platform has an operation for a payment id the host never stored.
+    MissingLocally,
+    /// The local payment still waits, but the platform has the sale's final result.
+    OutcomeMissed,
+    /// Both sides are final and disagree.
+    StatusMismatch,
+    /// The platform's amount or currency differs from the stored order.
+    AmountMismatch,
+    /// The platform refunded, the local payment is not `refunded`.
+    RefundMissed,
+    /// The local payment is `refunded`, the platform has no successful refund.
+    RefundMismatch,
+    /// More than one successful sale for one payment id.
+    Duplicate,
+    /// A stored payment past `created` of which the platform has no operation.
+    MissingRemotely,
+    /// The platform's operation is still in progress.
+    PendingRemote,
+}
+
+impl FindingKind {
+    /// Every kind, in report order.
+    pub const ALL: [FindingKind; 9] = [
+        FindingKind::MissingLocally,
+        FindingKind::OutcomeMissed,
+        FindingKind::StatusMismatch,
+        FindingKind::AmountMismatch,
+        FindingKind::RefundMissed,
+        FindingKind::RefundMismatch,
+        FindingKind::Duplicate,
+        FindingKind::MissingRemotely,
+        FindingKind::PendingRemote,
+    ];
+
+    /// The stable snake_case name, the same in every binding.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::MissingLocally => "missing_locally",
+            FindingKind::OutcomeMissed => "outcome_missed",
+            FindingKind::StatusMismatch => "status_mismatch",
+            FindingKind::AmountMismatch => "amount_mismatch",
+            FindingKind::RefundMissed => "refund_missed",
+            FindingKind::RefundMismatch => "refund_mismatch",
+            FindingKind::Duplicate => "duplicate",
+            FindingKind::MissingRemotely => "missing_remotely",
+            FindingKind::PendingRemote => "pending_remote",
+        }
+    }
+}
+
+impl fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the host does about a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FindingAction {
+    /// Nothing yet (the platform is still working on it).
+    None,
+    /// Send a status request for the payment and `apply` the answer: that fixes it.
+    CheckStatus,
+    /// A person must look: no automatic fix is safe.
+    ManualReview,
+}
+
+impl FindingAction {
+    /// The stable snake_case name, the same in every binding.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingAction::None => "none",
+            FindingAction::CheckStatus => "check_status",
+            FindingAction::ManualReview => "manual_review",
+        }
+    }
+}
+
+impl fmt::Display for FindingAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One disagreement between the host's store and the platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// What kind of disagreement.
+    pub kind: FindingKind,
+    /// The payment.
+    pub payment_id: String,
+    /// The platform's operation it is about, if one.
+    pub operation_id: Option<u64>,
+    /// The local state (`None`: not stored).
+    pub local_state: Option<StateKind>,
+    /// The platform's operation status, as `type status` (`sale decline`), if any.
+    pub remote_status: Option<String>,
+    /// What exactly disagrees, for people.
+    pub detail: String,
+    /// What to do.
+    pub action: FindingAction,
+}
+
+/// The result: findings sorted by payment id then kind, the matched count, per-kind counts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Report {
+    /// One per disagreement.
+    pub findings: Vec<Finding>,
+    /// Payments on which both sides agree.
+    pub matched: u64,
+    /// How many findings of each kind (every kind present, zeros included).
+    pub counts: BTreeMap<FindingKind, u64>,
+}
+
+/// What the host stored about one payment.
+#[derive(Debug, Clone)]
+struct Local {
+    state: StateKind,
+    amount: u64,
+}
+
+/// What the platform reported about one payment, summarised as operations arrive.
+#[derive(Debug, Clone, Default)]
+struct Remote {
+    /// Successful sales (operation ids).
+    sales_ok: Vec<u64>,
+    /// The latest failed sale.
+    sale_failed: Option<(u64, String)>,
+    /// A sale still in progress.
+    sale_in_progress: Option<(u64, String)>,
+    /// A successful refund.
+    refund_ok: Option<u64>,
+    /// A refund still in progress.
+    refund_in_progress: Option<(u64, String)>,
+    /// The first operation whose amount or currency differs from the order (checked on report).
+    amounts: Vec<(u64, Option<u64>, Option<String>)>,
+    /// Any operation at all (for `missing_locally`).
+    first: Option<(u64, String)>,
+}
+
+/// Collects stored payments and the platform's operations, then reports.
+#[derive(Debug, Clone)]
+pub struct Reconciler {
+    project_id: u64,
+    local: HashMap<String, Local>,
+    remote: HashMap<String, Remote>,
+    seen: std::collections::HashSet<u64>,
+}
+
+impl Reconciler {
+    /// A reconciler for one project: operations of other projects are left out.
+    pub fn new(project: &Project) -> Reconciler {
+        Reconciler {
+            project_id: project.id(),
+            local: HashMap::new(),
+            remote: HashMap::new(),
+            seen: std::collections::HashSet::new(),
+        }
+    }
+
+    /// Adds a stored snapshot (as `Payment::snapshot` wrote it), read with
+    /// [`crate::snapshot::summary`]. An invalid one is an error and adds nothing.
+    pub fn add_snapshot(&mut self, project: &Project, snapshot: &str) -> Result<()> {
+        let s = crate::snapshot::summary(project, snapshot)?;
+        self.local.insert(
+            s.payment_id,
+            Local {
+                state: s.state,
+                amount: s.amount,
+            },
+        );
+        Ok(())
+    }
+
+    /// Adds a stored payment.
+    pub fn add_payment(&mut self, payment: &Payment) {
+        self.local.insert(
+            payment.id().to_owned(),
+            Local {
+                state: payment.kind(),
+                amount: payment.order().amount.paise(),
+            },
+        );
+    }
+
+    /// Adds operations (from the pager, `get-by-payment`, or any source); an operation seen
+    /// before (same `operation_id`) is not counted twice.
+    pub fn add_operations<'a>(
+        &mut self,
+        operations: impl IntoIterator<Item = &'a RemoteOperation>,
+    ) {
+        for op in operations {
+            self.add_operation(op);
+        }
+    }
+
+    /// Adds one operation.
+    pub fn add_operation(&mut self, op: &RemoteOperation) {
+        if op.project_id.is_some_and(|p| p != self.project_id) || !self.seen.insert(op.operation_id)
+        {
+            return;
+        }
+        if !self.remote.contains_key(&op.payment_id) {
+            self.remote.insert(op.payment_id.clone(), Remote::default());
+        }
+        let r = self.remote.get_mut(&op.payment_id).expect("inserted above");
+        let status = || format!("{} {}", op.operation_type, op.operation_status);
+        if r.first.is_none() {
+            r.first = Some((op.operation_id, status()));
+        }
+        match (op.operation_type.as_str(), op.stage()) {
+            ("sale", OperationStage::Succeeded) => r.sales_ok.push(op.operation_id),
+            ("sale", OperationStage::Failed) => r.sale_failed = Some((op.operation_id, status())),
+            ("sale", OperationStage::InProgress) => {
+                r.sale_in_progress = Some((op.operation_id, status()))
+            }
+            ("refund", OperationStage::Succeeded) => r.refund_ok = Some(op.operation_id),
+            ("refund", OperationStage::InProgress) => {
+                r.refund_in_progress = Some((op.operation_id, status()))
+            }
+            _ => {}
+        }
+        if op.operation_type == "sale" && (op.amount.is_some() || op.currency.is_some()) {
+            r.amounts
+                .push((op.operation_id, op.amount, op.currency.clone()));
+        }
+    }
+
+    /// The report: deterministic for the same input, whatever the order it came in.
+    pub fn report(&self) -> Report {
+        let mut findings = Vec::new();
+        let mut matched = 0;
+        for (id, local) in &self.local {
+            let before = findings.len();
+            match self.remote.get(id) {
+                Some(remote) => compare(id, Some(local), remote, &mut findings),
+                None => missing_remotely(id, local, &mut findings),
+            }
+            if findings.len() == before {
+                matched += 1;
+            }
+        }
+        for (id, remote) in &self.remote {
+            if !self.local.contains_key(id) {
+                compare(id, None, remote, &mut findings);
+            }
+        }
+        findings.sort_by(|a, b| {
+            (&a.payment_id, a.kind, a.operation_id).cmp(&(&b.payment_id, b.kind, b.operation_id))
+        });
+        let mut counts: BTreeMap<FindingKind, u64> =
+            FindingKind::ALL.iter().map(|&k| (k, 0)).collect();
+        for f in &findings {
+            *counts.entry(f.kind).or_default() += 1;
+        }
+        Report {
+            findings,
+            matched,
+            counts,
+        }
+    }
+}
+
+fn finding(
+    kind: FindingKind,
+    id: &str,
+    op: Option<u64>,
+    local: Option<&Local>,
+    remote_status: Option<&str>,
+    detail: String,
+    action: FindingAction,
+) -> Finding {
+    Finding {
+        kind,
+        payment_id: id.to_owned(),
+        operation_id: op,
+        local_state: local.map(|l| l.state),
+        remote_status: remote_status.map(str::to_owned),
+        detail,
+        action,
+    }
+}
+
+fn missing_remotely(id: &str, local: &Local, out: &mut Vec<Finding>) {
+    if local.state == StateKind::Created {
+        return; // never sent: nothing for the platform to know
+    }
+    let action = if matches!(
+        local.state,
+        StateKind::Succeeded | StateKind::Declined | StateKind::Refunded
+    ) {
+        FindingAction::ManualReview
+    } else {
+        FindingAction::CheckStatus
+    };
+    out.push(finding(
+        FindingKind::MissingRemotely,
+        id,
+        None,
+        Some(local),
+        None,
+        format!(
+            "stored as {}, but the platform reported no operation for it in this window",
+            local.state
+        ),
+        action,
+    ));
+}
+
+fn compare(id: &str, local: Option<&Local>, r: &Remote, out: &mut Vec<Finding>) {
+    let Some(local) = local else {
+        let (op, status) = r.first.clone().unwrap_or_default();
+        out.push(finding(
+            FindingKind::MissingLocally,
+            id,
+            Some(op),
+            None,
+            Some(&status),
+            format!(
+                "the platform has {status} (operation {op}) for a payment this store never saved"
+            ),
+            FindingAction::ManualReview,
+        ));
+        return;
+    };
+    let state = local.state;
+    if r.sales_ok.len() > 1 {
+        out.push(finding(
+            FindingKind::Duplicate,
+            id,
+            r.sales_ok.iter().min().copied(),
+            Some(local),
+            Some("sale success"),
+            format!(
+                "{} successful sales (operations {:?}) for one payment id",
+                r.sales_ok.len(),
+                r.sales_ok
+            ),
+            FindingAction::ManualReview,
+        ));
+    }
+    if let Some((op, amount, currency)) = r.amounts.iter().find(|(_, amount, currency)| {
+        amount.is_some_and(|a| a != local.amount) || currency.as_deref().is_some_and(|c| c != "INR")
+    }) {
+        out.push(finding(
+            FindingKind::AmountMismatch,
+            id,
+            Some(*op),
+            Some(local),
+            None,
+            format!(
+                "the platform's sale is {} {}, the stored order is {} INR",
+                amount.map_or("?".to_owned(), |a| a.to_string()),
+                currency.as_deref().unwrap_or("?"),
+                local.amount
+            ),
+            FindingAction::ManualReview,
+        ));
+    }
+    let sale_ok = r.sales_ok.first().copied();
+    let waiting = matches!(
+        state,
+        StateKind::Created | StateKind::Pending | StateKind::Redirected | StateKind::Unknown
+    );
+    match (sale_ok, &r.sale_failed) {
+        (Some(op), _) if waiting => out.push(finding(
+            FindingKind::OutcomeMissed,
+            id,
+            Some(op),
+            Some(local),
+            Some("sale success"),
+            format!("stored as {state}, but the platform's sale succeeded"),
+            FindingAction::CheckStatus,
+        )),
+        (None, Some((op, status))) if waiting => out.push(finding(
+            FindingKind::OutcomeMissed,
+            id,
+            Some(*op),
+            Some(local),
+            Some(status),
+            format!("stored as {state}, but the platform's sale ended: {status}"),
+            FindingAction::CheckStatus,
+        )),
+        (Some(op), _) if state == StateKind::Declined => out.push(finding(
+            FindingKind::StatusMismatch,
+            id,
+            Some(op),
+            Some(local),
+            Some("sale success"),
+            "stored as declined, but the platform's sale succeeded".to_owned(),
+            FindingAction::ManualReview,
+        )),
+        (None, Some((op, status)))
+            if matches!(
+                state,
+                StateKind::Succeeded | StateKind::RefundPending | StateKind::Refunded
+            ) =>
+        {
+            out.push(finding(
+                FindingKind::StatusMismatch,
+                id,
+                Some(*op),
+                Some(local),
+                Some(status),
+                format!("stored as {state}, but the platform's sale ended: {status}"),
+                FindingAction::ManualReview,
+            ))
+        }
+        (None, None) => {
+            if let Some((op, status)) = &r.sale_in_progress {
+                out.push(finding(
+                    FindingKind::PendingRemote,
+                    id,
+                    Some(*op),
+                    Some(local),
+                    Some(status),
+                    format!(
+                        "stored as {state}; the platform's sale is still in progress ({status})"
+                    ),
+                    FindingAction::None,
+                ));
+            }
+        }
+        _ => {}
+    }
+    match (r.refund_ok, state) {
+        (Some(op), s) if s != StateKind::Refunded => out.push(finding(
+            FindingKind::RefundMissed,
+            id,
+            Some(op),
+            Some(local),
+            Some("refund success"),
+            format!("stored as {s}, but the platform refunded the payment"),
+            FindingAction::CheckStatus,
+        )),
+        (None, StateKind::Refunded) => out.push(finding(
+            FindingKind::RefundMismatch,
+            id,
+            None,
+            Some(local),
+            r.refund_in_progress.as_ref().map(|(_, s)| s.as_str()),
+            "stored as refunded, but the platform reported no successful refund".to_owned(),
+            FindingAction::ManualReview,
+        )),
+        (None, StateKind::RefundPending) => {
+            if let Some((op, status)) = &r.refund_in_progress {
+                out.push(finding(
+                    FindingKind::PendingRemote,
+                    id,
+                    Some(*op),
+                    Some(local),
+                    Some(status),
+                    format!("the platform's refund is still in progress ({status})"),
+                    FindingAction::None,
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Reconciles in one call: every snapshot and every operation (see [`Reconciler`]).
+pub fn reconcile<'a>(
+    project: &Project,
+    snapshots: impl IntoIterator<Item = &'a str>,
+    operations: impl IntoIterator<Item = &'a RemoteOperation>,
+) -> Result<Report> {
+    let mut r = Reconciler::new(project);
+    for s in snapshots {
+        r.add_snapshot(project, s)?;
+    }
+    r.add_operations(operations);
+    Ok(r.report())
+}
