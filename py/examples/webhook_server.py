@@ -19,7 +19,7 @@ import logging
 import os
 import sqlite3
 import threading
-from typing import Optional
+from typing import Iterator, Optional
 
 import wallet_partner as wp
 
@@ -54,6 +54,13 @@ class Store:
                 (payment.version, payment.snapshot(), payment.id, expected_version),
             )
             return cur.rowcount == 1
+
+    def snapshots(self) -> Iterator[str]:
+        """Every stored snapshot, one at a time (for reconciliation)."""
+        with self._lock:
+            rows = self._db.execute("SELECT snapshot FROM payments ORDER BY id").fetchall()
+        for (snapshot,) in rows:
+            yield snapshot
 
     def states(self) -> dict[str, str]:
         with self._lock:

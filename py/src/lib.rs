@@ -14,6 +14,8 @@ use pyo3::types::{
 use serde_json::{Map, Number, Value};
 use wallet_partner as wp;
 
+mod data_api;
+
 // ----- errors ---------------------------------------------------------------------------
 
 /// The Python exception class for a core error (defined in `wallet_partner/_errors.py`): the
@@ -1100,6 +1102,16 @@ impl Sandbox {
         (r.http_status, PyBytes::new(py, &r.body))
     }
 
+    /// Turns on the sandbox's Data API (`/v1/operations/get`, `/get-by-payment`) for a token
+    /// and its secret; returns the client's `DataApi`.
+    fn enable_data_api(
+        &mut self,
+        token: &Bound<'_, PyAny>,
+        secret: &Bound<'_, PyAny>,
+    ) -> PyResult<data_api::DataApi> {
+        data_api::enable_sandbox_data_api(&mut self.inner, token, secret)
+    }
+
     /// Registers a payment launched through a Payment Page URL, as if the customer submitted it.
     fn open_payment_page(&mut self, url: &str) -> PyResult<()> {
         self.inner.open_payment_page(url).py_err()
@@ -1153,5 +1165,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Step>()?;
     m.add_class::<Payment>()?;
     m.add_class::<Sandbox>()?;
+    m.add_class::<data_api::DataApi>()?;
+    m.add_class::<data_api::RemoteOperation>()?;
+    m.add_class::<data_api::Pager>()?;
+    m.add_class::<data_api::Finding>()?;
+    m.add_class::<data_api::Report>()?;
+    m.add_function(wrap_pyfunction!(data_api::reconcile, m)?)?;
     Ok(())
 }

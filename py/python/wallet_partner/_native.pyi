@@ -1,6 +1,6 @@
 """Type stubs for the native module (checked against it by mypy.stubtest in the test suite)."""
 
-from typing import Any, Optional, Union, final
+from typing import Any, Iterable, Optional, Union, final
 
 from typing_extensions import TypeAlias
 
@@ -11,14 +11,20 @@ __all__ = [
     "STATES",
     "Action",
     "Callback",
+    "DataApi",
+    "Finding",
     "HttpRequest",
+    "Pager",
     "Payment",
     "Project",
     "Redirect",
+    "RemoteOperation",
+    "Report",
     "Sandbox",
     "Step",
     "__version__",
     "canonical_string",
+    "reconcile",
     "sign",
     "sign_string",
     "verify",
@@ -205,5 +211,113 @@ class Sandbox:
     def complete_sale(self, payment_id: str, scenario: str) -> list[bytes]: ...
     def complete_refund(self, payment_id: str, scenario: str) -> list[bytes]: ...
     def status_response(self, payment_id: str) -> tuple[int, bytes]: ...
+    def enable_data_api(self, token: str, secret: str) -> DataApi: ...
     def open_payment_page(self, url: str) -> None: ...
     def deliver(self, callbacks: list[bytes], copies: int = 1, shuffle: bool = False) -> list[bytes]: ...
+
+_Strings: TypeAlias = Union[str, list[str], None]
+
+@final
+class DataApi:
+    def __new__(cls, token: str, secret: str, *, base_url: Optional[str] = None) -> DataApi: ...
+    @property
+    def base_url(self) -> str: ...
+    def operations_get(
+        self,
+        *,
+        interval_from: str,
+        interval_to: str,
+        project_ids: Optional[list[int]] = None,
+        tz: str = "UTC",
+        limit: int = 1000,
+        offset: int = 0,
+        operation_type: _Strings = None,
+        operation_status: _Strings = None,
+        customer_id: _Strings = None,
+        customer_email: Optional[str] = None,
+        fields: Optional[list[str]] = None,
+    ) -> HttpRequest: ...
+    def operations_get_by_payment(self, payment_id: str) -> HttpRequest: ...
+    def verify_operations(
+        self,
+        http_status: int,
+        body: Union[bytes, bytearray],
+        *,
+        tz: str = "UTC",
+        payment_id: Optional[str] = None,
+    ) -> list[RemoteOperation]: ...
+    def pages(
+        self,
+        *,
+        interval_from: str,
+        interval_to: str,
+        project_ids: Optional[list[int]] = None,
+        tz: str = "UTC",
+        limit: int = 1000,
+        operation_type: _Strings = None,
+        operation_status: _Strings = None,
+        customer_id: _Strings = None,
+        customer_email: Optional[str] = None,
+        fields: Optional[list[str]] = None,
+        overlap_s: int = 300,
+    ) -> Pager: ...
+
+@final
+class RemoteOperation:
+    @property
+    def project_id(self) -> Optional[int]: ...
+    @property
+    def payment_id(self) -> str: ...
+    @property
+    def operation_id(self) -> int: ...
+    @property
+    def operation_type(self) -> str: ...
+    @property
+    def operation_status(self) -> str: ...
+    @property
+    def amount(self) -> Optional[int]: ...
+    @property
+    def currency(self) -> Optional[str]: ...
+    @property
+    def created_at_ms(self) -> Optional[int]: ...
+    @property
+    def completed_at_ms(self) -> Optional[int]: ...
+    @property
+    def raw(self) -> dict[str, _Json]: ...
+
+@final
+class Pager:
+    def next_request(self) -> Optional[HttpRequest]: ...
+    def feed(self, http_status: int, body: Union[bytes, bytearray]) -> list[RemoteOperation]: ...
+    @property
+    def done(self) -> bool: ...
+    @property
+    def pages_fed(self) -> int: ...
+
+@final
+class Finding:
+    @property
+    def kind(self) -> str: ...
+    @property
+    def payment_id(self) -> str: ...
+    @property
+    def operation_id(self) -> Optional[int]: ...
+    @property
+    def local_state(self) -> Optional[str]: ...
+    @property
+    def remote_status(self) -> Optional[str]: ...
+    @property
+    def detail(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+
+@final
+class Report:
+    @property
+    def findings(self) -> list[Finding]: ...
+    @property
+    def matched(self) -> int: ...
+    @property
+    def counts(self) -> dict[str, int]: ...
+
+def reconcile(project: Project, snapshots: Iterable[str], operations: Iterable[RemoteOperation]) -> Report: ...

@@ -1,0 +1,115 @@
+"""Reconciliation speed and memory: 100,000 stored payments against 100 Data API pages of 1,000
+operations (a few percent of every finding kind), verify + decode + reconcile, beside
+`json.loads` of the same pages alone.
+
+Run:  python py/bench/bench_reconcile.py [--payments N] [--pages N]
+Prints operations per second, the ratio to json.loads, and peak RSS. A benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import time
+
+import wallet_partner as wp
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SNAPSHOTS = os.path.join(HERE, "..", "..", "tests", "vectors", "snapshots")
+TOKEN, TOKEN_SECRET = "dAtA-ApI-t0ken-0f-30-characte", "token-secret-for-the-data-api"
+
+
+def template(state: str) -> str:
+    doc = json.load(open(os.path.join(SNAPSHOTS, f"v1-{state}.json"), encoding="utf-8"))
+    s = doc["snapshot"]
+    return s if isinstance(s, str) else json.dumps(s, separators=(",", ":"))
+
+
+def build(payments: int, pages: int, per_page: int = 1000):
+    """Snapshots and signed pages. Payment i: mostly succeeded and reported as such; every 50th
+    of each kind disagrees (pending locally, declined remotely, another amount, refunded
+    remotely, refunded locally, a duplicate sale, missing remotely, not stored at all)."""
+    templates = {s: template(s) for s in ("succeeded", "pending", "refunded", "unknown")}
+    old_ids = {s: json.loads(t)["order"]["payment_id"] for s, t in templates.items()}
+
+    def snapshot(i: int, state: str) -> str:
+        return templates[state].replace(f'"payment_id":"{old_ids[state]}"', f'"payment_id":"p-{i:07d}"', 1)
+
+    snaps, ops = [], []
+    op_id = 10_000_000
+    for i in range(payments):
+        kind = i % 50
+        state = {1: "pending", 5: "refunded", 7: "unknown"}.get(kind, "succeeded")
+        if kind != 8:
+            snaps.append(snapshot(i, state))
+        if kind == 7:
+            continue  # missing remotely
+        status = "decline" if kind == 2 else "success"
+        amount = 100_000 if kind == 3 else 125_000
+        for typ, st in [("sale", status)] + ([("refund", "success")] if kind == 4 else []) + (
+                [("sale", "success")] if kind == 6 else []):
+            op_id += 1
+            ops.append({"project_id": 48039, "operation_id": op_id if op_id % 2 else str(op_id),
+                        "payment_id": f"p-{i:07d}", "operation_type": typ, "operation_status": st,
+                        "operation_created_at": "2026-11-20 10:00:00",
+                        "operation_completed_at": "2026-11-20T10:00:05+00:00",
+                        "sum_initial": {"amount": amount, "currency": "INR"},
+                        "sum_converted": {"amount": amount, "currency": "INR"},
+                        "payment_method_name": "wallet-partner", "provider_payment_id": f"prov-{op_id}",
+                        "arn": None, "rrn": None})
+    bodies = []
+    for n in range(pages):
+        page = {"operations": ops[n * per_page:(n + 1) * per_page]}
+        page["signature"] = wp.sign(page, TOKEN_SECRET)
+        bodies.append(json.dumps(page, separators=(",", ":")).encode())
+    return snaps, bodies, min(len(ops), pages * per_page)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--payments", type=int, default=100_000)
+    ap.add_argument("--pages", type=int, default=100)
+    ap.add_argument("--rounds", type=int, default=3)
+    a = ap.parse_args()
+    snaps, bodies, n_ops = build(a.payments, a.pages)
+    snap_bytes = sum(len(s) for s in snaps)
+    page_bytes = sum(len(b) for b in bodies)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(f"{len(snaps):,} snapshots ({snap_bytes / 1e6:.1f} MB), {len(bodies)} pages, {n_ops:,} operations "
+          f"({page_bytes / 1e6:.1f} MB)")
+    project = wp.Project(48039, "sandbox-secret")
+    api = wp.DataApi(TOKEN, TOKEN_SECRET)
+
+    def loads_only() -> None:
+        for b in bodies:
+            json.loads(b)
+
+    def whole() -> wp.Report:
+        def operations():
+            for b in bodies:
+                yield from api.verify_operations(200, b)
+        return wp.reconcile(project, iter(snaps), operations())
+
+    best_loads = best_whole = float("inf")
+    report = None
+    for _ in range(a.rounds):
+        t = time.perf_counter()
+        loads_only()
+        best_loads = min(best_loads, time.perf_counter() - t)
+        t = time.perf_counter()
+        report = whole()
+        best_whole = min(best_whole, time.perf_counter() - t)
+    assert report is not None
+    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(f"findings: {dict((k, v) for k, v in report.counts.items() if v)}, matched {report.matched:,}")
+    print(f"json.loads of the pages alone:        {best_loads:7.3f} s  ({n_ops / best_loads:12,.0f} operations/s)")
+    print(f"verify + decode + reconcile (whole):  {best_whole:7.3f} s  ({n_ops / best_whole:12,.0f} operations/s)")
+    print(f"whole / json.loads: {best_whole / best_loads:.2f} (goal <= 0.5)")
+    print(f"peak RSS {rss_peak / 1e6:.1f} MB (before the runs {rss_before / 1e6:.1f} MB; snapshots "
+          f"{snap_bytes / 1e6:.1f} MB, goal: growth < 3x = {3 * snap_bytes / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
