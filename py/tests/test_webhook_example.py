@@ -39,3 +39,16 @@ def test_forged_and_unknown_callbacks_are_400():
         store = webhook_server.Store(os.path.join(tmp, "db.sqlite3"))
         assert webhook_server.handle_callback(project, store, b"{}")[0] == 400
         assert webhook_server.handle_callback(project, store, b"garbage")[0] == 400
+
+
+def test_reconcile_example_finds_the_dropped_callbacks_and_the_fix_clears_them():
+    import reconcile  # noqa: E402 (py/examples/reconcile.py)
+
+    first, second = reconcile.main(verbose=False)
+    assert [(f.payment_id, f.kind, f.action) for f in first.findings] == [
+        ("order-2", "outcome_missed", "check_status"),
+        ("order-4", "outcome_missed", "check_status"),
+        ("order-5", "outcome_missed", "check_status"),
+    ]
+    assert first.matched == 3
+    assert (second.findings, second.matched) == ([], 6)
