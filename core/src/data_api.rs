@@ -113,6 +113,106 @@ impl OperationsQuery {
         }
     }
 
+    /// A query from JSON, the form bindings pass it in: `{"interval_from", "interval_to",
+    /// "project_ids"?, "tz"?, "limit"?, "offset"?, "operation_type"?, "operation_status"?,
+    /// "customer_id"? (each a string or an array of strings), "customer_email"?, "fields"?}`.
+    /// Unknown keys are refused (a misspelt filter would silently select everything).
+    pub fn from_json(json: &[u8]) -> Result<OperationsQuery> {
+        let text = body_text(json)?;
+        let bump = Bump::new();
+        let node = Node::parse(text, &bump)?;
+        let root = Obj::of(&node, "query")?;
+        const KEYS: [&str; 11] = [
+            "interval_from",
+            "interval_to",
+            "project_ids",
+            "tz",
+            "limit",
+            "offset",
+            "operation_type",
+            "operation_status",
+            "customer_id",
+            "customer_email",
+            "fields",
+        ];
+        if let Node::Obj(entries) = node {
+            if let Some((k, _)) = entries.iter().find(|(k, _)| !KEYS.contains(k)) {
+                return Err(Error::invalid(
+                    (*k).to_owned(),
+                    format!(
+                        "not a filter of /operations/get (known: {})",
+                        KEYS.join(", ")
+                    ),
+                ));
+            }
+        }
+        let text_of = |k: &str| -> Result<String> {
+            root.str(k)
+                .map_err(|_| Error::invalid(k, "expected a string"))?
+                .map(str::to_owned)
+                .ok_or_else(|| Error::missing(k))
+        };
+        let strings = |k: &str| -> Result<Vec<String>> {
+            match root.raw(k) {
+                None | Some(Node::Null) => Ok(Vec::new()),
+                Some(Node::Str(s)) => Ok(vec![(*s).to_owned()]),
+                Some(Node::Arr(items)) => items
+                    .iter()
+                    .map(|i| match i {
+                        Node::Str(s) => Ok((*s).to_owned()),
+                        _ => Err(Error::invalid(k, "expected strings")),
+                    })
+                    .collect(),
+                Some(_) => Err(Error::invalid(
+                    k,
+                    "expected a string or an array of strings",
+                )),
+            }
+        };
+        let number = |k: &str| -> Result<Option<u64>> {
+            root.u64(k)
+                .map_err(|_| Error::invalid(k, "expected a non-negative integer"))
+        };
+        let mut q = OperationsQuery::new(text_of("interval_from")?, text_of("interval_to")?);
+        if let Some(Node::Arr(items)) = root.raw("project_ids") {
+            q.project_ids = Some(
+                items
+                    .iter()
+                    .map(|i| match i {
+                        Node::Num(n) => n
+                            .parse()
+                            .map_err(|_| Error::invalid("project_ids", "expected integers")),
+                        _ => Err(Error::invalid("project_ids", "expected integers")),
+                    })
+                    .collect::<Result<_>>()?,
+            );
+        } else if root.raw("project_ids").is_some_and(|n| *n != Node::Null) {
+            return Err(Error::invalid(
+                "project_ids",
+                "expected an array of integers",
+            ));
+        }
+        if root.raw("tz").is_some() {
+            q.tz = text_of("tz")?;
+        }
+        if let Some(l) = number("limit")? {
+            q.limit = u32::try_from(l).unwrap_or(u32::MAX);
+        }
+        if let Some(o) = number("offset")? {
+            q.offset = o;
+        }
+        q.operation_type = strings("operation_type")?;
+        q.operation_status = strings("operation_status")?;
+        q.customer_id = strings("customer_id")?;
+        if root.raw("customer_email").is_some() {
+            q.customer_email = Some(text_of("customer_email")?);
+        }
+        if root.raw("fields").is_some() {
+            q.fields = Some(strings("fields")?);
+        }
+        Ok(q)
+    }
+
     /// The window as civil date-times, checked: well-formed, `from` ≤ `to`.
     fn window(&self) -> Result<(DateTime, DateTime)> {
         let from = parse_civil("interval.from", &self.interval_from)?;

@@ -105,6 +105,13 @@ pub enum FindingAction {
 }
 
 impl FindingAction {
+    /// Every action.
+    pub const ALL: [FindingAction; 3] = [
+        FindingAction::None,
+        FindingAction::CheckStatus,
+        FindingAction::ManualReview,
+    ];
+
     /// The stable snake_case name, the same in every binding.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -272,14 +272,81 @@ typedef enum {
 } wp_refund_scenario;
 
 /*
+ A text field of a decoded operation (see `wp_operations_text`).
+ */
+typedef enum {
+  /*
+   `payment_id`.
+   */
+  WP_OP_PAYMENT_ID = 0,
+  /*
+   `operation_type` ("sale", "refund", ...).
+   */
+  WP_OP_OPERATION_TYPE = 1,
+  /*
+   `operation_status` ("success", "decline", "processing", ...).
+   */
+  WP_OP_OPERATION_STATUS = 2,
+  /*
+   `sum_initial.currency`.
+   */
+  WP_OP_CURRENCY = 3,
+  /*
+   The operation's JSON object as received.
+   */
+  WP_OP_RAW = 4,
+} wp_operation_text;
+
+/*
+ A number field of a decoded operation (see `wp_operations_number`).
+ */
+typedef enum {
+  /*
+   `project_id`.
+   */
+  WP_OP_PROJECT_ID = 0,
+  /*
+   `operation_id` (a number, whether it came as a number or a string).
+   */
+  WP_OP_OPERATION_ID = 1,
+  /*
+   `sum_initial.amount` in paise.
+   */
+  WP_OP_AMOUNT = 2,
+  /*
+   `operation_created_at`, unix ms UTC (as int64 bits: cast to int64_t).
+   */
+  WP_OP_CREATED_AT_MS = 3,
+  /*
+   `operation_completed_at`, unix ms UTC (as int64 bits: cast to int64_t).
+   */
+  WP_OP_COMPLETED_AT_MS = 4,
+} wp_operation_number;
+
+/*
  A verified callback.
  */
 typedef struct wp_callback wp_callback;
 
 /*
+ Data API credentials (a Dashboard API token and its secret) and the base URL.
+ */
+typedef struct wp_data_api wp_data_api;
+
+/*
  A list of byte strings (e.g. the callbacks a sandbox scenario produces).
  */
 typedef struct wp_list wp_list;
+
+/*
+ Operations decoded from a verified Data API page.
+ */
+typedef struct wp_operations wp_operations;
+
+/*
+ A sans-IO pager over a window of any length.
+ */
+typedef struct wp_pager wp_pager;
 
 /*
  One payment's lifecycle. Not thread-safe: one thread at a time.
@@ -290,6 +357,16 @@ typedef struct wp_payment wp_payment;
  A merchant project (immutable; safe to share between threads).
  */
 typedef struct wp_project wp_project;
+
+/*
+ Collects stored snapshots and the platform's operations for one project.
+ */
+typedef struct wp_reconciler wp_reconciler;
+
+/*
+ A reconciliation report (findings with their texts as C strings, ready to lend).
+ */
+typedef struct wp_report wp_report;
 
 /*
  An HTTP request to send with your own HTTP client.
@@ -325,6 +402,46 @@ typedef struct {
  A result code: `WP_OK` (0) or one of the library's stable error codes.
  */
 typedef uint32_t wp_result;
+
+/*
+ One finding of a report, lent by `wp_report_finding` (valid until the report is freed).
+ Text is NUL-terminated; `local_state` and `remote_status` are NULL when absent.
+ */
+typedef struct {
+  /*
+   "missing_locally", "outcome_missed", "status_mismatch", "amount_mismatch",
+   "refund_missed", "refund_mismatch", "duplicate", "missing_remotely", "pending_remote".
+   */
+  const char *kind;
+  /*
+   The payment id.
+   */
+  const char *payment_id;
+  /*
+   Whether `operation_id` is set.
+   */
+  bool has_operation_id;
+  /*
+   The platform's operation the finding is about.
+   */
+  uint64_t operation_id;
+  /*
+   The stored state ("pending", ...), or NULL when the payment is not stored.
+   */
+  const char *local_state;
+  /*
+   The platform's "type status" ("sale decline"), or NULL.
+   */
+  const char *remote_status;
+  /*
+   What exactly disagrees, for people.
+   */
+  const char *detail;
+  /*
+   "none", "check_status" or "manual_review".
+   */
+  const char *action;
+} wp_finding;
 
 /*
  Success.
@@ -969,6 +1086,185 @@ wp_result wp_sandbox_open_payment_page(wp_sandbox *sandbox, const uint8_t *url, 
  Frees a sandbox and sets `*sandbox` to NULL.
  */
 void wp_sandbox_free(wp_sandbox **sandbox);
+
+/*
+ Creates Data API credentials. `base_url` may be NULL for the platform's.
+ */
+wp_result wp_data_api_new(const uint8_t *token,
+                          size_t token_len,
+                          const uint8_t *secret,
+                          size_t secret_len,
+                          const uint8_t *base_url,
+                          size_t base_url_len,
+                          wp_data_api **out);
+
+/*
+ Frees Data API credentials and sets `*api` to NULL.
+ */
+void wp_data_api_free(wp_data_api **api);
+
+/*
+ A signed `/v1/operations/get` request. The query is JSON: `{"interval_from",
+ "interval_to", "project_ids"?, "tz"? (default "UTC"), "limit"?, "offset"?,
+ "operation_type"?, "operation_status"?, "customer_id"? (each a string or an array),
+ "customer_email"?, "fields"?}`; unknown keys are refused.
+ */
+wp_result wp_data_api_operations_get(const wp_data_api *api,
+                                     const uint8_t *query_json,
+                                     size_t query_len,
+                                     wp_request **out);
+
+/*
+ A signed `/v1/operations/get-by-payment` request.
+ */
+wp_result wp_data_api_operations_get_by_payment(const wp_data_api *api,
+                                                const uint8_t *payment_id,
+                                                size_t payment_id_len,
+                                                wp_request **out);
+
+/*
+ Verifies and decodes an answer. `tz` (NULL: "UTC") reads naive dates; `payment_id` (NULL
+ for /get) names the payment of a get-by-payment answer. Error bodies are
+ `WP_ERR_DATA_API`, HTTP 429 `WP_ERR_RATE_LIMITED` (wait 10 s, then send it again).
+ */
+wp_result wp_data_api_verify_operations(const wp_data_api *api,
+                                        uint16_t http_status,
+                                        const uint8_t *body,
+                                        size_t body_len,
+                                        const uint8_t *tz,
+                                        size_t tz_len,
+                                        const uint8_t *payment_id,
+                                        size_t payment_id_len,
+                                        wp_operations **out);
+
+/*
+ The number of operations.
+ */
+wp_result wp_operations_len(const wp_operations *ops, size_t *out_len);
+
+/*
+ Borrows a text field of operation `index` (valid until the operations are freed);
+ `*out_present` is false when the page lacked it.
+ */
+wp_result wp_operations_text(const wp_operations *ops,
+                             size_t index,
+                             wp_operation_text field,
+                             const uint8_t **out_data,
+                             size_t *out_len,
+                             bool *out_present);
+
+/*
+ A number field of operation `index`; `*out_present` is false (and the value 0) when absent.
+ */
+wp_result wp_operations_number(const wp_operations *ops,
+                               size_t index,
+                               wp_operation_number field,
+                               uint64_t *out_value,
+                               bool *out_present);
+
+/*
+ Frees operations and sets `*ops` to NULL.
+ */
+void wp_operations_free(wp_operations **ops);
+
+/*
+ A pager over the query's window (any length: split into pieces of at most 180 days that
+ overlap by `overlap_s` seconds; duplicates dropped by operation id). Query as for
+ `wp_data_api_operations_get`.
+ */
+wp_result wp_pager_new(const wp_data_api *api,
+                       const uint8_t *query_json,
+                       size_t query_len,
+                       int64_t overlap_s,
+                       wp_pager **out);
+
+/*
+ The next page's request; when every page has been fed, `*out_done` is true and `*out`
+ NULL.
+ */
+wp_result wp_pager_next_request(const wp_pager *pager, wp_request **out, bool *out_done);
+
+/*
+ Takes the answer to the last request: the operations not seen before. An error changes
+ nothing (send the same request again).
+ */
+wp_result wp_pager_feed(wp_pager *pager,
+                        uint16_t http_status,
+                        const uint8_t *body,
+                        size_t body_len,
+                        wp_operations **out);
+
+/*
+ Frees a pager and sets `*pager` to NULL.
+ */
+void wp_pager_free(wp_pager **pager);
+
+/*
+ A reconciler for the project's payments (operations of other projects are left out).
+ */
+wp_result wp_reconciler_new(const wp_project *project, wp_reconciler **out);
+
+/*
+ Adds a stored snapshot; an invalid one is an error and adds nothing.
+ */
+wp_result wp_reconciler_add_snapshot(wp_reconciler *reconciler,
+                                     const wp_project *project,
+                                     const uint8_t *snapshot,
+                                     size_t snapshot_len);
+
+/*
+ Adds decoded operations (the same operation twice counts once).
+ */
+wp_result wp_reconciler_add_operations(wp_reconciler *reconciler, const wp_operations *ops);
+
+/*
+ The report of everything added so far.
+ */
+wp_result wp_reconciler_report(const wp_reconciler *reconciler, wp_report **out);
+
+/*
+ Frees a reconciler and sets `*reconciler` to NULL.
+ */
+void wp_reconciler_free(wp_reconciler **reconciler);
+
+/*
+ How many payments agree.
+ */
+wp_result wp_report_matched(const wp_report *report, uint64_t *out);
+
+/*
+ How many findings of a kind (by its name, e.g. "outcome_missed"); an unknown name is
+ `WP_ERR_INVALID_ARGUMENT`.
+ */
+wp_result wp_report_count(const wp_report *report,
+                          const uint8_t *kind,
+                          size_t kind_len,
+                          uint64_t *out);
+
+/*
+ The number of findings.
+ */
+wp_result wp_report_len(const wp_report *report, size_t *out_len);
+
+/*
+ Lends finding `index` (sorted by payment id, then kind); valid until the report is freed.
+ */
+wp_result wp_report_finding(const wp_report *report, size_t index, wp_finding *out);
+
+/*
+ Frees a report and sets `*report` to NULL.
+ */
+void wp_report_free(wp_report **report);
+
+/*
+ Turns the sandbox's Data API on for a token and its secret; returns the client's credentials.
+ */
+wp_result wp_sandbox_enable_data_api(wp_sandbox *sandbox,
+                                     const uint8_t *token,
+                                     size_t token_len,
+                                     const uint8_t *secret,
+                                     size_t secret_len,
+                                     wp_data_api **out);
 
 #ifdef __cplusplus
 }  // extern "C"

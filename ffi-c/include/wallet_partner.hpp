@@ -420,6 +420,13 @@ public:
     void open_payment_page(const std::string &url) {
         detail::check(wp_sandbox_open_payment_page(h_.get(), detail::bytes(url), url.size()));
     }
+    /* Turns on the sandbox's Data API; returns the client's credentials. */
+    wp_data_api *enable_data_api(const std::string &token, const std::string &secret) {
+        wp_data_api *a = NULL;
+        detail::check(wp_sandbox_enable_data_api(h_.get(), detail::bytes(token), token.size(), detail::bytes(secret),
+                                                 secret.size(), &a));
+        return a;
+    }
 
 private:
     static std::vector<std::string> take_list(wp_list *l) {
@@ -436,6 +443,169 @@ private:
         return out;
     }
     detail::Handle<wp_sandbox, wp_sandbox_free> h_;
+};
+
+/* Operations decoded from a verified Data API page. */
+class Operations {
+public:
+    explicit Operations(wp_operations *o) : h_(o) {}
+    std::size_t size() const {
+        std::size_t n = 0;
+        detail::check(wp_operations_len(h_.get(), &n));
+        return n;
+    }
+    /* A text field; *present (if given) says whether the page had it. */
+    std::string text(std::size_t i, wp_operation_text field, bool *present = NULL) const {
+        const uint8_t *d = NULL;
+        std::size_t n = 0;
+        bool has = false;
+        detail::check(wp_operations_text(h_.get(), i, field, &d, &n, &has));
+        if (present) *present = has;
+        return detail::view(d, n);
+    }
+    /* A number field (times: cast to int64_t); *present says whether the page had it. */
+    uint64_t number(std::size_t i, wp_operation_number field, bool *present = NULL) const {
+        uint64_t v = 0;
+        bool has = false;
+        detail::check(wp_operations_number(h_.get(), i, field, &v, &has));
+        if (present) *present = has;
+        return v;
+    }
+    const wp_operations *get() const { return h_.get(); }
+
+private:
+    detail::Handle<wp_operations, wp_operations_free> h_;
+};
+
+/* A sans-IO pager: next_request() until it returns false, feed() each answer. */
+class Pager {
+public:
+    explicit Pager(wp_pager *p) : h_(p) {}
+    /* False when every page has been fed; otherwise *request is the next one. */
+    bool next_request(wp_request **request) {
+        bool done = false;
+        detail::check(wp_pager_next_request(h_.get(), request, &done));
+        return !done;
+    }
+    Operations feed(uint16_t http_status, const std::string &body) {
+        wp_operations *o = NULL;
+        detail::check(wp_pager_feed(h_.get(), http_status, detail::bytes(body), body.size(), &o));
+        return Operations(o);
+    }
+
+private:
+    detail::Handle<wp_pager, wp_pager_free> h_;
+};
+
+/* Data API credentials: the Dashboard's API token and its secret (never shown). */
+class DataApi {
+public:
+    DataApi(const std::string &token, const std::string &secret, const std::string &base_url = std::string()) {
+        wp_data_api *a = NULL;
+        detail::check(wp_data_api_new(detail::bytes(token), token.size(), detail::bytes(secret), secret.size(),
+                                      base_url.empty() ? NULL : detail::bytes(base_url), base_url.size(), &a));
+        h_ = detail::Handle<wp_data_api, wp_data_api_free>(a);
+    }
+    explicit DataApi(wp_data_api *a) : h_(a) {}
+    /* The query as JSON (see wp_data_api_operations_get). */
+    Request operations_get(const std::string &query_json) const {
+        wp_request *r = NULL;
+        detail::check(wp_data_api_operations_get(h_.get(), detail::bytes(query_json), query_json.size(), &r));
+        return Request(r);
+    }
+    Request operations_get_by_payment(const std::string &payment_id) const {
+        wp_request *r = NULL;
+        detail::check(wp_data_api_operations_get_by_payment(h_.get(), detail::bytes(payment_id), payment_id.size(), &r));
+        return Request(r);
+    }
+    /* Throws Error: 2002 forged, 3002 an error body, 3003 HTTP 429 (wait 10 s). */
+    Operations verify_operations(uint16_t http_status, const std::string &body, const std::string &tz = "UTC",
+                                 const std::string &payment_id = std::string()) const {
+        wp_operations *o = NULL;
+        detail::check(wp_data_api_verify_operations(h_.get(), http_status, detail::bytes(body), body.size(),
+                                                    detail::bytes(tz), tz.size(),
+                                                    payment_id.empty() ? NULL : detail::bytes(payment_id),
+                                                    payment_id.size(), &o));
+        return Operations(o);
+    }
+    Pager pages(const std::string &query_json, int64_t overlap_s = 300) const {
+        wp_pager *p = NULL;
+        detail::check(wp_pager_new(h_.get(), detail::bytes(query_json), query_json.size(), overlap_s, &p));
+        return Pager(p);
+    }
+
+private:
+    detail::Handle<wp_data_api, wp_data_api_free> h_;
+};
+
+/* One finding of a report, copied out. */
+struct Finding {
+    std::string kind, payment_id, local_state, remote_status, detail, action;
+    bool has_operation_id, has_local_state, has_remote_status;
+    uint64_t operation_id;
+};
+
+/* A reconciliation report. */
+class Report {
+public:
+    explicit Report(wp_report *r) : h_(r) {}
+    uint64_t matched() const {
+        uint64_t n = 0;
+        detail::check(wp_report_matched(h_.get(), &n));
+        return n;
+    }
+    uint64_t count(const std::string &kind) const {
+        uint64_t n = 0;
+        detail::check(wp_report_count(h_.get(), detail::bytes(kind), kind.size(), &n));
+        return n;
+    }
+    std::size_t size() const {
+        std::size_t n = 0;
+        detail::check(wp_report_len(h_.get(), &n));
+        return n;
+    }
+    Finding at(std::size_t i) const {
+        wp_finding f;
+        detail::check(wp_report_finding(h_.get(), i, &f));
+        Finding out;
+        out.kind = f.kind;
+        out.payment_id = f.payment_id;
+        out.has_operation_id = f.has_operation_id;
+        out.operation_id = f.operation_id;
+        out.has_local_state = f.local_state != NULL;
+        out.local_state = f.local_state ? f.local_state : "";
+        out.has_remote_status = f.remote_status != NULL;
+        out.remote_status = f.remote_status ? f.remote_status : "";
+        out.detail = f.detail;
+        out.action = f.action;
+        return out;
+    }
+
+private:
+    detail::Handle<wp_report, wp_report_free> h_;
+};
+
+/* Stored snapshots × the platform's operations → a report. */
+class Reconciler {
+public:
+    explicit Reconciler(const Project &project) : project_(&project) {
+        wp_reconciler *r = NULL;
+        detail::check(wp_reconciler_new(project.get(), &r));
+        h_ = detail::Handle<wp_reconciler, wp_reconciler_free>(r);
+    }
+    void add_snapshot(const std::string &snapshot) {
+        detail::check(wp_reconciler_add_snapshot(h_.get(), project_->get(), detail::bytes(snapshot), snapshot.size()));
+    }
+    void add_operations(const Operations &ops) { detail::check(wp_reconciler_add_operations(h_.get(), ops.get())); }
+    Report report() const {
+        wp_report *r = NULL;
+        detail::check(wp_reconciler_report(h_.get(), &r));
+        return Report(r);
+    }
+
+private:
+    detail::Handle<wp_reconciler, wp_reconciler_free> h_;
+    const Project *project_;
 };
 
 /* Signature helpers (SPEC §2), over JSON text. */

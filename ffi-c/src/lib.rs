@@ -236,6 +236,11 @@ fn free_handle<T>(handle: *mut *mut T) {
     }
 }
 
+/// `free_handle`, with any panic caught (for the exported `*_free` functions).
+pub(crate) fn free_quietly<T>(handle: *mut *mut T) {
+    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(handle)));
+}
+
 /// Frees `wp_bytes` made by `bytes_of` and sets the variable to NULL; NULLs are no-ops.
 fn free_bytes(bytes: *mut *mut wp_bytes) {
     let Ok(slot) = try_mut!(bytes, "bytes") else {
@@ -416,7 +421,7 @@ pub extern "C" fn wp_result_family(result: wp_result) -> wp_error_family {
 
 /// A core name as a NUL-terminated C string that lives as long as the process: every name the
 /// core exports, converted once into one table that is never freed or changed.
-fn c_name(name: &'static str) -> *const std::ffi::c_char {
+pub(crate) fn c_name(name: &'static str) -> *const std::ffi::c_char {
     use std::ffi::CString;
     use std::sync::OnceLock;
     static NAMES: OnceLock<Vec<(&'static str, CString)>> = OnceLock::new();
@@ -427,6 +432,16 @@ fn c_name(name: &'static str) -> *const std::ffi::c_char {
         all.extend(wpcore::Action::NAMES);
         all.extend(wpcore::Reason::ALL.iter().map(|r| r.as_str()));
         all.extend(Error::CODES.iter().map(|(_, kind)| *kind));
+        all.extend(
+            wpcore::reconcile::FindingKind::ALL
+                .iter()
+                .map(|k| k.as_str()),
+        );
+        all.extend(
+            wpcore::reconcile::FindingAction::ALL
+                .iter()
+                .map(|a| a.as_str()),
+        );
         all.into_iter()
             .map(|n| (n, CString::new(n).unwrap_or_default()))
             .collect()
@@ -1613,6 +1628,11 @@ pub unsafe extern "C" fn wp_step_json(step: *const wp_step, out: *mut *mut wp_by
 pub unsafe extern "C" fn wp_step_free(step: *mut *mut wp_step) {
     let _ = catch_unwind(AssertUnwindSafe(|| free_handle(step)));
 }
+
+// ----- Data API and reconciliation (data_api.rs) ------------------------------------------
+
+mod data_api;
+pub use data_api::*;
 
 // ----- sandbox ----------------------------------------------------------------------------
 

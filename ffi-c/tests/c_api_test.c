@@ -336,8 +336,88 @@ static void test_lifecycle_and_wrong_states(void) {
     wp_sandbox_free(&sandbox);
 }
 
+/* The Data API and reconciliation: NULL everywhere, bad input, typed errors, no state change. */
+static void test_data_api(void) {
+    wp_data_api *api = NULL;
+    wp_request *request = NULL;
+    wp_operations *ops = NULL;
+    wp_pager *pager = NULL;
+    wp_reconciler *rec = NULL;
+    wp_report *report = NULL;
+    wp_project *project = NULL;
+    wp_finding finding;
+    size_t n = 99;
+    uint64_t value = 0;
+    bool done = false, present = true;
+    const uint8_t *data = NULL;
+    const char *query = "{\"interval_from\":\"2026-11-01 00:00:00\",\"interval_to\":\"2026-11-02 00:00:00\"}";
+
+    CHECK_CODE(wp_data_api_new(NULL, 5, S("secret"), NULL, 0, &api), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_data_api_new(S("token"), S("secret"), NULL, 0, NULL), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_data_api_new(S(""), S("secret"), NULL, 0, &api), WP_ERR_INVALID_FIELD);
+    CHECK_CODE(wp_data_api_new(S("token"), S("secret"), S("ftp://x"), &api), WP_ERR_INVALID_FIELD);
+    CHECK_CODE(wp_data_api_new(S("tok\xff"), S("secret"), NULL, 0, &api), WP_ERR_INVALID_UTF8);
+    CHECK(api == NULL);
+    CHECK_CODE(wp_data_api_new(S("token"), S("secret"), NULL, 0, &api), WP_OK);
+
+    CHECK_CODE(wp_data_api_operations_get(NULL, (const uint8_t *)query, strlen(query), &request), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_data_api_operations_get(api, NULL, 3, &request), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_data_api_operations_get(api, S("{\"interval_from\":1}"), &request), WP_ERR_INVALID_FIELD);
+    CHECK_CODE(wp_data_api_operations_get(api, S("{\"interval_from\":\"2026-11-01 00:00:00\",\"interval_to\":\"2026-11-02 00:00:00\",\"limt\":5}"), &request), WP_ERR_INVALID_FIELD);
+    CHECK_CODE(wp_data_api_operations_get(api, S("not json"), &request), WP_ERR_MALFORMED_JSON);
+    CHECK(request == NULL);
+    CHECK_CODE(wp_data_api_operations_get(api, (const uint8_t *)query, strlen(query), &request), WP_OK);
+    wp_request_free(&request);
+    CHECK_CODE(wp_data_api_operations_get_by_payment(api, NULL, 1, &request), WP_ERR_NULL_POINTER);
+
+    CHECK_CODE(wp_data_api_verify_operations(api, 200, S("{\"operations\":[],\"signature\":\"x\"}"), NULL, 0, NULL, 0, &ops), WP_ERR_INVALID_SIGNATURE);
+    CHECK_CODE(wp_data_api_verify_operations(api, 429, S("{}"), NULL, 0, NULL, 0, &ops), WP_ERR_RATE_LIMITED);
+    CHECK_CODE(wp_data_api_verify_operations(api, 500, S("oops"), NULL, 0, NULL, 0, &ops), WP_ERR_DATA_API);
+    CHECK_CODE(wp_data_api_verify_operations(api, 200, S("{}"), S("Mars/Olympus"), NULL, 0, &ops), WP_ERR_INVALID_FIELD);
+    CHECK_CODE(wp_data_api_verify_operations(api, 200, NULL, 0, NULL, 0, NULL, 0, NULL), WP_ERR_NULL_POINTER);
+    CHECK(ops == NULL);
+    CHECK_CODE(wp_operations_len(NULL, &n), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_operations_text(NULL, 0, WP_OP_PAYMENT_ID, &data, &n, &present), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_operations_number(NULL, 0, WP_OP_AMOUNT, &value, &present), WP_ERR_NULL_POINTER);
+
+    CHECK_CODE(wp_pager_new(api, S("{\"interval_from\":\"2026-11-01 00:00:00\",\"interval_to\":\"2026-11-02 00:00:00\"}"), -1, &pager), WP_ERR_INVALID_FIELD);
+    CHECK_CODE(wp_pager_new(api, (const uint8_t *)query, strlen(query), 300, &pager), WP_OK);
+    CHECK_CODE(wp_pager_next_request(pager, NULL, &done), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_pager_feed(pager, 200, S("{\"operations\":[],\"signature\":\"x\"}"), &ops), WP_ERR_INVALID_SIGNATURE);
+    CHECK_CODE(wp_pager_next_request(pager, &request, &done), WP_OK); /* unchanged by the failure */
+    CHECK(!done && request != NULL);
+    wp_request_free(&request);
+    wp_pager_free(&pager);
+    wp_pager_free(&pager);
+
+    CHECK_CODE(wp_project_new(48039, S("s"), NULL, 0, NULL, 0, &project), WP_OK);
+    CHECK_CODE(wp_reconciler_new(NULL, &rec), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_reconciler_new(project, &rec), WP_OK);
+    CHECK_CODE(wp_reconciler_add_snapshot(rec, project, S("{}")), WP_ERR_INVALID_SNAPSHOT);
+    CHECK_CODE(wp_reconciler_add_snapshot(NULL, project, S("{}")), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_reconciler_add_operations(rec, NULL), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_reconciler_report(rec, &report), WP_OK);
+    CHECK_CODE(wp_report_len(report, &n), WP_OK);
+    CHECK(n == 0);
+    CHECK_CODE(wp_report_finding(report, 0, &finding), WP_ERR_INVALID_ARGUMENT);
+    CHECK_CODE(wp_report_count(report, S("duplicate"), &value), WP_OK);
+    CHECK(value == 0);
+    CHECK_CODE(wp_report_count(report, S("nonsense"), &value), WP_ERR_INVALID_ARGUMENT);
+    CHECK_CODE(wp_report_matched(NULL, &value), WP_ERR_NULL_POINTER);
+    wp_report_free(&report);
+    wp_report_free(&report);
+    wp_reconciler_free(&rec);
+    wp_reconciler_free(NULL);
+    wp_project_free(&project);
+    wp_operations_free(&ops);
+    wp_data_api_free(&api);
+    wp_data_api_free(&api);
+    CHECK(api == NULL);
+}
+
 int main(void) {
     test_version_and_messages();
+    test_data_api();
     test_null_pointers();
     test_invalid_input();
     test_lifecycle_and_wrong_states();

@@ -467,3 +467,192 @@ TEST(Wrapper, MoveOnlyHandlesAndSnapshots) {
     uint64_t deadline = 0;
     EXPECT_FALSE(c.next_deadline(&deadline));
 }
+
+// ----- Data API and reconciliation: the same tests/vectors/data-api files as Rust and Python.
+
+namespace {
+
+/* Sets a dotted path (operations.0.sum_initial.amount) in a JSON value. */
+void set_path(json &v, const std::string &path, const json &value) {
+    json *cur = &v;
+    std::stringstream ss(path);
+    std::string seg;
+    while (std::getline(ss, seg, '.')) {
+        if (!seg.empty() && std::all_of(seg.begin(), seg.end(), ::isdigit)) {
+            cur = &(*cur)[std::stoul(seg)];
+        } else {
+            cur = &(*cur)[seg];
+        }
+    }
+    *cur = value;
+}
+
+std::string answer_body(const json &doc, const json &c) {
+    if (c.contains("body_text")) return c["body_text"];
+    if (c.contains("body_hex")) {
+        std::string hex = c["body_hex"], out;
+        for (std::size_t i = 0; i < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), NULL, 16)));
+        return out;
+    }
+    if (c.contains("oversize")) {
+        std::string head = "{\"operations\":[],\"pad\":\"";
+        std::size_t n = c["oversize"];
+        return head + std::string(n - head.size() - 2, 'x') + "\"}";
+    }
+    json page = c["page"];
+    std::string how = c["sign_with"];
+    std::string key = how == "token" ? doc["token_secret"].get<std::string>()
+                      : how == "project" ? doc["project_secret"].get<std::string>()
+                      : how == "forged" ? std::string("not-the-secret") : std::string();
+    if (!key.empty()) page["signature"] = wp::sign(page.dump(), key);
+    if (c.contains("alter")) {
+        for (auto it = c["alter"].begin(); it != c["alter"].end(); ++it) set_path(page, it.key(), it.value());
+    }
+    return page.dump();
+}
+
+json maybe(bool present, const json &v) { return present ? v : json(nullptr); }
+
+}  // namespace
+
+TEST(DataApi, RequestVectors) {
+    json doc = load("data-api/requests.json");
+    wp::DataApi api(doc["token"], doc["token_secret"]);
+    int checked = 0;
+    for (const json &c : doc["operations_get"]) {
+        std::string name = c["name"];
+        if (c.contains("error")) {
+            try {
+                (void)api.operations_get(c["query"].dump());
+                ADD_FAILURE() << name << ": expected an error";
+            } catch (const wp::Error &e) {
+                EXPECT_EQ(e.code(), c["error"]["code"].get<unsigned>()) << name;
+                EXPECT_NE(std::string(e.what()).find(c["error"]["contains"].get<std::string>()), std::string::npos) << name;
+            }
+        } else {
+            wp::Request req = api.operations_get(c["query"].dump());
+            EXPECT_EQ(req.url(), c["expect"]["url"].get<std::string>()) << name;
+            json body = json::parse(req.body());
+            std::string sig = body["signature"];
+            body.erase("signature");
+            EXPECT_EQ(body, c["expect"]["body"]) << name;
+            EXPECT_EQ(sig, wp::sign(body.dump(), doc["token_secret"])) << name;
+        }
+        checked++;
+    }
+    wp::Request req = api.operations_get_by_payment("order-1001");
+    EXPECT_EQ(req.url(), "https://data.ecommpay.com/v1/operations/get-by-payment");
+    EXPECT_EQ(checked, static_cast<int>(doc["operations_get"].size()));
+}
+
+TEST(DataApi, AnswerVectors) {
+    json doc = load("data-api/answers.json");
+    wp::DataApi api(doc["token"], doc["token_secret"]);
+    for (const json &c : doc["cases"]) {
+        std::string name = c["name"];
+        std::string body = answer_body(doc, c);
+        if (c.contains("error")) {
+            try {
+                (void)api.verify_operations(c["http_status"].get<uint16_t>(), body, c["tz"]);
+                ADD_FAILURE() << name << ": expected error " << c["error"];
+            } catch (const wp::Error &e) {
+                EXPECT_EQ(e.code(), c["error"].get<unsigned>()) << name << ": " << e.what();
+                if (c.contains("message_contains")) {
+                    EXPECT_NE(std::string(e.what()).find(c["message_contains"].get<std::string>()), std::string::npos);
+                }
+            }
+            continue;
+        }
+        wp::Operations ops = api.verify_operations(c["http_status"].get<uint16_t>(), body, c["tz"]);
+        json got = json::array();
+        for (std::size_t i = 0; i < ops.size(); i++) {
+            bool p1, p2, p3, p4, p5;
+            uint64_t project = ops.number(i, WP_OP_PROJECT_ID, &p1);
+            uint64_t amount = ops.number(i, WP_OP_AMOUNT, &p2);
+            int64_t created = static_cast<int64_t>(ops.number(i, WP_OP_CREATED_AT_MS, &p3));
+            int64_t completed = static_cast<int64_t>(ops.number(i, WP_OP_COMPLETED_AT_MS, &p4));
+            std::string currency = ops.text(i, WP_OP_CURRENCY, &p5);
+            got.push_back({{"project_id", maybe(p1, project)},
+                           {"payment_id", ops.text(i, WP_OP_PAYMENT_ID)},
+                           {"operation_id", ops.number(i, WP_OP_OPERATION_ID)},
+                           {"operation_type", ops.text(i, WP_OP_OPERATION_TYPE)},
+                           {"operation_status", ops.text(i, WP_OP_OPERATION_STATUS)},
+                           {"amount", maybe(p2, amount)},
+                           {"currency", maybe(p5, currency)},
+                           {"created_at_ms", maybe(p3, created)},
+                           {"completed_at_ms", maybe(p4, completed)}});
+            EXPECT_EQ(json::parse(ops.text(i, WP_OP_RAW))["payment_id"], got.back()["payment_id"]);
+        }
+        EXPECT_EQ(got, c["expect"]["operations"]) << name;
+    }
+}
+
+TEST(DataApi, ReconciliationVectors) {
+    json doc = load("data-api/reconcile.json");
+    wp::DataApi api(doc["token"], doc["token_secret"]);
+    wp::Project project(doc["project_id"].get<uint64_t>(), doc["project_secret"].get<std::string>());
+    for (const json &s : doc["scenarios"]) {
+        wp::Reconciler r(project);
+        for (const json &snap : s["snapshots"]) r.add_snapshot(snap.get<std::string>());
+        for (json page : s["pages"]) {
+            page["signature"] = wp::sign(page.dump(), doc["token_secret"]);
+            r.add_operations(api.verify_operations(200, page.dump()));
+        }
+        EXPECT_THROW(r.add_snapshot("{\"schema\":1}"), wp::Error);
+        wp::Report report = r.report();
+        json got = json::array();
+        for (std::size_t i = 0; i < report.size(); i++) {
+            wp::Finding f = report.at(i);
+            EXPECT_FALSE(f.detail.empty());
+            got.push_back({{"kind", f.kind}, {"payment_id", f.payment_id},
+                           {"operation_id", maybe(f.has_operation_id, f.operation_id)},
+                           {"local_state", maybe(f.has_local_state, f.local_state)},
+                           {"remote_status", maybe(f.has_remote_status, f.remote_status)},
+                           {"action", f.action}});
+        }
+        EXPECT_EQ(got, s["expect"]["findings"]) << s["name"];
+        EXPECT_EQ(report.matched(), s["expect"]["matched"].get<uint64_t>());
+        for (auto it = s["expect"]["counts"].begin(); it != s["expect"]["counts"].end(); ++it) {
+            EXPECT_EQ(report.count(it.key()), it.value().get<uint64_t>()) << it.key();
+        }
+        EXPECT_THROW(report.count("no_such_kind"), wp::Error);
+    }
+}
+
+TEST(DataApi, SandboxLoopFindsALostCallback) {
+    wp::Sandbox sandbox(48039, "sandbox-secret", 7);
+    wp::Project project(48039, "sandbox-secret");
+    wp::DataApi api(sandbox.enable_data_api("token-0123456789abcdefghijklmn", "token-secret"));
+    std::vector<std::string> snapshots;
+    for (int i = 0; i < 3; i++) {
+        std::string id = "pos-" + std::to_string(i);
+        wp::Payment p(project, "{\"payment_id\":\"" + id + "\",\"amount\":50000,\"customer\":{\"id\":\"c1\","
+                      "\"ip_address\":\"203.0.113.7\",\"first_name\":\"A\",\"last_name\":\"B\",\"phone\":\"919876543210\","
+                      "\"email\":\"a@example.in\"},\"return_url\":{\"success\":\"https://shop.example/ok\"}}");
+        wp::Answer a = sandbox.handle(p.gate_sale(0));
+        p.on_response(a.http_status, a.body, 1);
+        std::vector<std::string> callbacks = sandbox.complete_sale(id, WP_SALE_SUCCESS);
+        if (i != 1) {
+            for (std::size_t k = 0; k < callbacks.size(); k++) p.apply(project.verify_callback(callbacks[k]), 2);
+        }
+        snapshots.push_back(p.snapshot());
+    }
+    wp::Pager pager = api.pages("{\"interval_from\":\"2026-11-28 00:00:00\",\"interval_to\":\"2026-11-29 00:00:00\",\"limit\":2}");
+    wp::Reconciler r(project);
+    for (std::size_t i = 0; i < snapshots.size(); i++) r.add_snapshot(snapshots[i]);
+    wp_request *raw = NULL;
+    int pages = 0;
+    while (pager.next_request(&raw)) {
+        wp::Request req(raw);
+        wp::Answer a = sandbox.handle(req);
+        r.add_operations(pager.feed(a.http_status, a.body));
+        ASSERT_LT(++pages, 10);
+    }
+    EXPECT_EQ(pages, 2);
+    wp::Report report = r.report();
+    ASSERT_EQ(report.size(), 1u);
+    EXPECT_EQ(report.at(0).payment_id, "pos-1");
+    EXPECT_EQ(report.at(0).kind, "outcome_missed");
+    EXPECT_EQ(report.at(0).action, "check_status");
+    EXPECT_EQ(report.matched(), 2u);
+}
