@@ -7,10 +7,10 @@ cd "$(dirname "$0")/.."
 update=0
 [ "${1:-}" = "--update" ] && update=1
 
-# The library as the workspace's tests build it (the same features, so after `cargo test
-# --workspace` nothing is rebuilt); the generator is its own crate, mobile/bindgen.
+# The mobile library (the Kotlin tests load it too); the generator is its own crate,
+# mobile/bindgen, outside the workspace.
 target="${CARGO_TARGET_DIR:-target}"
-cargo build -q --locked --workspace --lib
+cargo build -q --locked -p wallet-partner-mobile --lib
 cargo build -q --locked --manifest-path mobile/bindgen/Cargo.toml --target-dir "$target"
 gen="$(mktemp -d)"
 "$target/debug/uniffi-bindgen" generate \

@@ -521,6 +521,15 @@ mod tests {
                 code: s(),
                 message: s(),
             },
+            Error::DataApi {
+                http_status: 401,
+                code: s(),
+                name: s(),
+                message: s(),
+            },
+            Error::RateLimited {
+                retry_after_ms: 10_000,
+            },
             Error::NullPointer("x"),
             Error::InvalidUtf8("x"),
             Error::BufferTooSmall { needed: 1 },

@@ -168,6 +168,7 @@ impl<'a> Body<'a> {
     }
 
     /// An array of the given items.
+    #[cfg(feature = "data-api")]
     pub(crate) fn arr(&self, items: &[Node<'a>]) -> Node<'a> {
         Node::Arr(self.bump.alloc_slice_copy(items))
     }

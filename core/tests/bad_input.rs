@@ -1,6 +1,6 @@
 //! Untrusted input of every kind gets a typed error with a stable code, never a panic.
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 use wallet_partner::signature::sign;

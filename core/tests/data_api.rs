@@ -1,7 +1,7 @@
 //! The Data API and reconciliation against `tests/vectors/data-api/` (the Python and C tests read
 //! the same files), and the whole loop against the sandbox's Data API.
 
-mod common;
+use crate::common;
 
 use common::{load, s};
 use serde_json::{json, Value};

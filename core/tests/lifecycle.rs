@@ -1,6 +1,6 @@
 //! Runs every lifecycle script in `tests/vectors/lifecycle/` (the same files every binding runs).
 
-mod common;
+use crate::common;
 
 use common::s;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! Property tests for signatures (issue: canonical string, sign/verify, tampering) and for the
 //! payment lifecycle under random sandbox-produced event sequences.
 
-mod naive;
+use crate::naive;
 
 use naive::{reference_canonical, reference_variant};
 use proptest::prelude::*;

@@ -2,7 +2,7 @@
 //! state, version, deadline and refund attempts; the callbacks they had seen are still
 //! duplicates; a refund is allowed exactly where it was.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use wallet_partner::{Payment, Project, Refund, SecretKey};

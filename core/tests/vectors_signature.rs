@@ -1,7 +1,7 @@
 //! Every signature vector in `tests/vectors/`: official SDK cases, the signed corpus and the
 //! hand-written SPEC §2 cases.
 
-mod common;
+use crate::common;
 
 use common::{load, s};
 use serde_json::Value;
