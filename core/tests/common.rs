@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use serde_json::Value;
+use wallet_partner::{Amount, Customer, Order, ReturnUrl};
 
 /// The repository's `tests/vectors/` directory.
 pub fn vectors_dir() -> PathBuf {
@@ -34,4 +35,22 @@ pub fn s<'a>(case: &'a Value, key: &str) -> &'a str {
     case[key]
         .as_str()
         .unwrap_or_else(|| panic!("{key} missing in {case}"))
+}
+
+/// An order a Gate sale accepts: every customer field set, INR paise.
+pub fn gate_order(payment_id: &str, paise: u64) -> Order {
+    let customer = Customer {
+        id: "c-1".into(),
+        ip_address: Some("203.0.113.7".into()),
+        first_name: Some("Aarav".into()),
+        last_name: Some("Sharma".into()),
+        phone: Some("919876543210".into()),
+        email: Some("a@example.in".into()),
+    };
+    Order::new(
+        payment_id,
+        Amount::new(paise).unwrap(),
+        customer,
+        ReturnUrl::new("https://x.example/ok"),
+    )
 }

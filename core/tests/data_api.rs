@@ -9,7 +9,7 @@ use wallet_partner::data_api::{DataApi, OperationsQuery, RemoteOperation};
 use wallet_partner::reconcile::Reconciler;
 use wallet_partner::sandbox::{SaleScenario, Sandbox};
 use wallet_partner::signature::sign;
-use wallet_partner::{Amount, Customer, Order, Payment, Project, ReturnUrl, SecretKey, StateKind};
+use wallet_partner::{Order, Payment, Project, SecretKey, StateKind};
 
 fn api(doc: &Value) -> DataApi {
     DataApi::new(s(doc, "token"), SecretKey::new(s(doc, "token_secret"))).unwrap()
@@ -254,20 +254,7 @@ fn reconciliation_scenarios_give_the_reports_the_vectors_say() {
 }
 
 fn order(id: &str) -> Order {
-    let customer = Customer {
-        id: "c1".into(),
-        ip_address: Some("203.0.113.7".into()),
-        first_name: Some("Aarav".into()),
-        last_name: Some("Sharma".into()),
-        phone: Some("919876543210".into()),
-        email: Some("a@example.in".into()),
-    };
-    Order::new(
-        id,
-        Amount::new(50_000).unwrap(),
-        customer,
-        ReturnUrl::new("https://shop.example/ok"),
-    )
+    common::gate_order(id, 50_000)
 }
 
 #[test]

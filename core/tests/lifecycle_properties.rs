@@ -5,8 +5,7 @@ use proptest::prelude::*;
 use wallet_partner::lifecycle::{rule, transitions};
 use wallet_partner::sandbox::{RefundScenario, SaleScenario, Sandbox};
 use wallet_partner::{
-    Amount, Customer, EventKind, InFlight, Order, Outcome, Payment, Refund, ReturnUrl, Rule,
-    SecretKey, StateKind,
+    EventKind, InFlight, Order, Outcome, Payment, Refund, Rule, SecretKey, StateKind,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -39,20 +38,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn order() -> Order {
-    let customer = Customer {
-        id: "c-1".into(),
-        ip_address: Some("203.0.113.7".into()),
-        first_name: Some("Aarav".into()),
-        last_name: Some("Sharma".into()),
-        phone: Some("919876543210".into()),
-        email: Some("a@example.in".into()),
-    };
-    Order::new(
-        "p-prop",
-        Amount::new(77_700).unwrap(),
-        customer,
-        ReturnUrl::new("https://x.example/ok"),
-    )
+    crate::common::gate_order("p-prop", 77_700)
 }
 
 fn allowed(from: StateKind, to: StateKind) -> bool {

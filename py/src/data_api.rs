@@ -58,6 +58,85 @@ fn query(
     Ok(q)
 }
 
+/// The query of `pages(**filters)`: the same names as `operations_get`'s keyword arguments.
+fn query_of_filters(
+    interval_from: &Bound<'_, PyAny>,
+    interval_to: &Bound<'_, PyAny>,
+    filters: Option<&Bound<'_, PyDict>>,
+) -> PyResult<OperationsQuery> {
+    const NAMES: [&str; 8] = [
+        "project_ids",
+        "tz",
+        "limit",
+        "operation_type",
+        "operation_status",
+        "customer_id",
+        "customer_email",
+        "fields",
+    ];
+    let mut got: Vec<Option<Bound<'_, PyAny>>> = vec![None; NAMES.len()];
+    if let Some(d) = filters {
+        for (key, value) in d.iter() {
+            let key: String = key.extract()?;
+            let Some(i) = NAMES.iter().position(|n| *n == key) else {
+                return Err(to_py(wp::Error::InvalidArgument(format!(
+                    "pages() got an unexpected keyword argument {key:?} (filters: {})",
+                    NAMES.join(", ")
+                ))));
+            };
+            got[i] = (!value.is_none()).then_some(value);
+        }
+    }
+    let typed = |i: usize, what: &str| -> PyResult<()> {
+        Err(to_py(wrong_type(
+            NAMES[i],
+            what,
+            got[i].as_ref().expect("present"),
+        )))
+    };
+    let project_ids = match &got[0] {
+        Some(v) => Some(
+            v.extract::<Vec<u64>>()
+                .or_else(|_| typed(0, "a list of int").map(|_| vec![]))?,
+        ),
+        None => None,
+    };
+    let tz = match &got[1] {
+        Some(v) => str_arg(v, "tz").py_err()?,
+        None => "UTC".to_owned(),
+    };
+    let limit = match &got[2] {
+        Some(v) => v
+            .extract::<u32>()
+            .or_else(|_| typed(2, "an int").map(|_| 0))?,
+        None => wp::data_api::MAX_LIMIT,
+    };
+    let email = got[6]
+        .as_ref()
+        .map(|v| str_arg(v, "customer_email"))
+        .transpose()
+        .py_err()?;
+    let fields = got[7]
+        .as_ref()
+        .map(|v| strings_arg(Some(v), "fields"))
+        .transpose()
+        .py_err()?;
+    query(
+        interval_from,
+        interval_to,
+        project_ids,
+        &tz,
+        limit,
+        0,
+        got[3].as_ref(),
+        got[4].as_ref(),
+        got[5].as_ref(),
+        email,
+        fields,
+    )
+    .py_err()
+}
+
 fn operations<'py>(
     py: Python<'py>,
     ops: &[CoreOperation],
@@ -167,39 +246,17 @@ impl DataApi {
     }
 
     /// A pager over a window of any length (split into pieces of at most 180 days that overlap
-    /// by `overlap_s` seconds; duplicates dropped by operation id). Filters as `operations_get`.
-    #[pyo3(signature = (*, interval_from, interval_to, project_ids=None, tz="UTC", limit=1000,
-                        operation_type=None, operation_status=None, customer_id=None, customer_email=None,
-                        fields=None, overlap_s=300))]
-    #[allow(clippy::too_many_arguments)]
+    /// by `overlap_s` seconds; duplicates dropped by operation id). `**filters` are the
+    /// keyword arguments of `operations_get` (but `offset`: the pager pages).
+    #[pyo3(signature = (*, interval_from, interval_to, overlap_s=300, **filters))]
     fn pages(
         &self,
         interval_from: &Bound<'_, PyAny>,
         interval_to: &Bound<'_, PyAny>,
-        project_ids: Option<Vec<u64>>,
-        tz: &str,
-        limit: u32,
-        operation_type: Option<&Bound<'_, PyAny>>,
-        operation_status: Option<&Bound<'_, PyAny>>,
-        customer_id: Option<&Bound<'_, PyAny>>,
-        customer_email: Option<String>,
-        fields: Option<Vec<String>>,
         overlap_s: i64,
+        filters: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Pager> {
-        let q = query(
-            interval_from,
-            interval_to,
-            project_ids,
-            tz,
-            limit,
-            0,
-            operation_type,
-            operation_status,
-            customer_id,
-            customer_email,
-            fields,
-        )
-        .py_err()?;
+        let q = query_of_filters(interval_from, interval_to, filters)?;
         Ok(Pager {
             inner: wp::data_api::Pager::with_overlap(self.inner.clone(), q, overlap_s).py_err()?,
         })

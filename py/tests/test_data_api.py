@@ -185,3 +185,17 @@ def test_the_sandbox_loop_finds_a_lost_callback_and_the_status_request_fixes_it(
     assert (report.matched, report.findings) == (5, [])
     [op] = api.verify_operations(*sandbox.handle(api.operations_get_by_payment("o-3")), payment_id="o-3")
     assert (op.payment_id, op.amount) == ("o-3", 50_000)
+
+
+def test_pages_takes_the_filters_of_operations_get():
+    api = api_of(REQUESTS)
+    pager = api.pages(interval_from="2026-11-01 00:00:00", interval_to="2026-11-02 00:00:00",
+                      tz="+05:30", limit=10, operation_type="sale", project_ids=[48039])
+    body = unsigned(REQUESTS, pager.next_request().body)
+    assert (body["tz"], body["limit"], body["operation_type"], body["project_id"]) == ("+05:30", 10, ["sale"], [48039])
+    with pytest.raises(wp.ArgumentTypeError, match='unexpected keyword argument "offset"'):
+        api.pages(interval_from="2026-11-01 00:00:00", interval_to="2026-11-02 00:00:00", offset=5)
+    with pytest.raises(wp.ArgumentTypeError):
+        api.pages(interval_from="2026-11-01 00:00:00", interval_to="2026-11-02 00:00:00", limit="10")
+    long = api.pages(interval_from="2025-01-01 00:00:00", interval_to="2026-06-30 00:00:00")
+    assert json.loads(long.next_request().body)["interval"] == {"from": "2025-01-01 00:00:00", "to": "2025-06-30 00:00:00"}

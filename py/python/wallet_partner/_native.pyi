@@ -247,19 +247,7 @@ class DataApi:
         payment_id: Optional[str] = None,
     ) -> list[RemoteOperation]: ...
     def pages(
-        self,
-        *,
-        interval_from: str,
-        interval_to: str,
-        project_ids: Optional[list[int]] = None,
-        tz: str = "UTC",
-        limit: int = 1000,
-        operation_type: _Strings = None,
-        operation_status: _Strings = None,
-        customer_id: _Strings = None,
-        customer_email: Optional[str] = None,
-        fields: Optional[list[str]] = None,
-        overlap_s: int = 300,
+        self, *, interval_from: str, interval_to: str, overlap_s: int = 300, **filters: Any
     ) -> Pager: ...
 
 @final
