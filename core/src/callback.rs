@@ -171,6 +171,40 @@ impl<'a> Message<'a> {
             .and_then(|o| o.provider.as_ref())
             .and_then(|p| p.payment_id.as_deref())
     }
+
+    /// The callback key: what makes this message's content unique, for a unique index that
+    /// hosts check before touching their database. A compact JSON array, unambiguous whatever
+    /// the payment id holds: `[project_id, payment_id, operation_id, operation_type,
+    /// operation_status, payment_status]` (null where absent).
+    ///
+    /// The platform's callbacks carry no event id and no timestamp, and its genuine retries
+    /// resend the same body for up to 11 days, so no time window can tell a replay from a
+    /// retry. The key can: a body seen before has the same key, and is answered HTTP 200 without
+    /// being applied again. A replay of an *older* message has an older key the index already
+    /// holds; and what the index has never seen still passes the lifecycle, where a stale or
+    /// duplicate message changes nothing ([`crate::Outcome::Stale`], [`crate::Outcome::Duplicate`]).
+    ///
+    /// ```
+    /// use wallet_partner::{signature, Project, SecretKey};
+    /// let key = SecretKey::new("secret");
+    /// let mut msg = serde_json::json!({"project_id": 48039, "payment": {"id": "p|1", "status": "success"},
+    ///     "operation": {"id": 7, "type": "sale", "status": "success"}});
+    /// msg["signature"] = signature::sign(&msg, &key)?.into();
+    /// let callback = Project::new(48039, key).verify_callback(msg.to_string().as_bytes())?;
+    /// assert_eq!(callback.key(), r#"[48039,"p|1",7,"sale","success","success"]"#);
+    /// # Ok::<(), wallet_partner::Error>(())
+    /// ```
+    pub fn key(&self) -> String {
+        serde_json::json!([
+            self.project_id,
+            self.payment_id(),
+            self.operation_id(),
+            self.operation_type(),
+            self.operation_status(),
+            self.payment_status(),
+        ])
+        .to_string()
+    }
 }
 
 impl CallbackData {
@@ -192,6 +226,11 @@ impl CallbackData {
 pub type Callback = Verified<CallbackData>;
 
 impl Verified<CallbackData> {
+    /// The callback key for a unique index (see [`Message::key`]).
+    pub fn key(&self) -> String {
+        self.message().key()
+    }
+
     /// The payment id the callback is about.
     pub fn payment_id(&self) -> &str {
         &self.payment.id

@@ -133,5 +133,6 @@ fn message_views() {
             e["redirect_url"].as_str(),
             "{ctx}"
         );
+        assert_eq!(Some(m.key().as_str()), e["key"].as_str(), "{ctx}");
     }
 }

@@ -785,6 +785,13 @@ wp_result wp_callback_number(const wp_callback *callback,
                              bool *out_present);
 
 /*
+ The callback key for a unique index (a compact JSON array of project id, payment id,
+ operation id, type and status, payment status): a body seen before has the same key, so
+ the host can answer 200 without touching its database (README: "Replays and retries").
+ */
+wp_result wp_callback_key(const wp_callback *callback, wp_bytes **out);
+
+/*
  Frees a callback and sets `*callback` to NULL.
  */
 void wp_callback_free(wp_callback **callback);

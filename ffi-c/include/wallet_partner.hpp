@@ -221,6 +221,8 @@ public:
         return v;
     }
     std::string json() const { return text(wp_callback_json); }
+    /* The callback key for a unique index (see wp_callback_key). */
+    std::string key() const { return text(wp_callback_key); }
     const wp_callback *get() const { return h_.get(); }
 
 private:

@@ -826,6 +826,22 @@ pub unsafe extern "C" fn wp_callback_number(
     })
 }
 
+/// The callback key for a unique index (a compact JSON array of project id, payment id,
+/// operation id, type and status, payment status): a body seen before has the same key, so
+/// the host can answer 200 without touching its database (README: "Replays and retries").
+#[no_mangle]
+pub unsafe extern "C" fn wp_callback_key(
+    callback: *const wp_callback,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let cb = try_ref!(callback, "callback")?;
+        let out = out_ptr(out, "out")?;
+        emit_bytes(out, cb.inner.key().into_bytes());
+        Ok(())
+    })
+}
+
 /// Frees a callback and sets `*callback` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_callback_free(callback: *mut *mut wp_callback) {

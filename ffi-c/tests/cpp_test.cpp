@@ -292,6 +292,7 @@ TEST(Snapshots, MessageViews) {
             EXPECT_EQ(present, !e[n.name].is_null()) << n.name;
             if (present) { EXPECT_EQ(got, e[n.name].get<uint64_t>()) << n.name; }
         }
+        EXPECT_EQ(cb.key(), e["key"].get<std::string>());
         try {
             cb.number(WP_FIELD_CODE);
             ADD_FAILURE() << "a text field read as a number";

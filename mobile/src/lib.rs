@@ -234,6 +234,8 @@ pub struct CallbackView {
     pub redirect: Option<Redirect>,
     /// Whether the signature was checked (only with a secret).
     pub verified: bool,
+    /// The callback key for a unique index (the core's `Message::key`).
+    pub key: String,
 }
 
 fn view_of(m: wp::Message<'_>, verified: bool) -> CallbackView {
@@ -252,6 +254,7 @@ fn view_of(m: wp::Message<'_>, verified: bool) -> CallbackView {
         currency: owned(m.currency()),
         redirect: m.redirect.map(Redirect::from),
         verified,
+        key: m.key(),
     }
 }
 

@@ -483,6 +483,12 @@ impl Callback {
     fn redirect(&self) -> Option<Redirect> {
         self.inner.redirect.clone().map(|inner| Redirect { inner })
     }
+    /// The callback key for a unique index: a body seen before has the same key (README:
+    /// "Replays and retries").
+    #[getter]
+    fn key(&self) -> String {
+        self.inner.key()
+    }
     /// The body exactly as received (for audit logs).
     #[getter]
     fn raw(&self) -> &str {

@@ -113,3 +113,18 @@ def test_payment_page_signed_on_the_backend():
     sandbox.open_payment_page(url)
     with pytest.raises(wp.SignatureError):
         wp.Sandbox(48039, "another-secret", 1).open_payment_page(url)
+
+
+def test_callback_key_is_the_same_for_a_retry_and_differs_for_another_stage():
+    """The key hosts use as a unique index (README: Replays and retries)."""
+    sandbox = wp.Sandbox(48039, "s", seed=3)
+    project = sandbox.project()
+    payment = wp.Payment(project, payment_id='odd|id"1', amount=10_000,
+                         customer={"id": "c", "ip_address": "203.0.113.7", "first_name": "A", "last_name": "B",
+                                   "phone": "919876543210", "email": "a@example.in"},
+                         return_url="https://shop.example/ok")
+    payment.on_response(*sandbox.handle(payment.gate_sale(now_ms=0)), now_ms=1)
+    first, second = sandbox.complete_sale(payment.id, "redirect_then_success")
+    k1, k1_again, k2 = (project.verify_callback(b).key for b in (first, first, second))
+    assert k1 == k1_again and k1 != k2
+    assert json.loads(k2)[:2] == [48039, 'odd|id"1'] and json.loads(k2)[3:] == ["sale", "success", "success"]

@@ -22,6 +22,9 @@ def view(m):
         "operation_id": op and op["id"], "code": op and op.get("code"), "message": op and op.get("message"),
         "provider_payment_id": op and op.get("provider", {}).get("payment_id"),
         "redirect_url": m.get("redirect_data", {}).get("url"),
+        # The callback key (core: Message::key): a compact JSON array, for a unique index.
+        "key": json.dumps([m.get("project_id"), p["id"], op and op["id"], op and op["type"], op and op["status"],
+                           p["status"]], separators=(",", ":"), ensure_ascii=False),
     }
 
 

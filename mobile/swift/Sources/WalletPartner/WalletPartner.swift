@@ -1231,6 +1231,10 @@ public struct CallbackView: Equatable, Hashable {
      * Whether the signature was checked (only with a secret).
      */
     public var verified: Bool
+    /**
+     * The callback key for a unique index (the core's `Message::key`).
+     */
+    public var key: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1273,7 +1277,10 @@ public struct CallbackView: Equatable, Hashable {
          */redirect: Redirect?, 
         /**
          * Whether the signature was checked (only with a secret).
-         */verified: Bool) {
+         */verified: Bool, 
+        /**
+         * The callback key for a unique index (the core's `Message::key`).
+         */key: String) {
         self.projectId = projectId
         self.paymentId = paymentId
         self.paymentStatus = paymentStatus
@@ -1287,6 +1294,7 @@ public struct CallbackView: Equatable, Hashable {
         self.currency = currency
         self.redirect = redirect
         self.verified = verified
+        self.key = key
     }
 
     
@@ -1317,7 +1325,8 @@ public struct FfiConverterTypeCallbackView: FfiConverterRustBuffer {
                 amount: FfiConverterOptionUInt64.read(from: &buf), 
                 currency: FfiConverterOptionString.read(from: &buf), 
                 redirect: FfiConverterOptionTypeRedirect.read(from: &buf), 
-                verified: FfiConverterBool.read(from: &buf)
+                verified: FfiConverterBool.read(from: &buf), 
+                key: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -1335,6 +1344,7 @@ public struct FfiConverterTypeCallbackView: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.currency, into: &buf)
         FfiConverterOptionTypeRedirect.write(value.redirect, into: &buf)
         FfiConverterBool.write(value.verified, into: &buf)
+        FfiConverterString.write(value.key, into: &buf)
     }
 }
 

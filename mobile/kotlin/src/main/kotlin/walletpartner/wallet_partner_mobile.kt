@@ -2347,6 +2347,11 @@ data class CallbackView (
      * Whether the signature was checked (only with a secret).
      */
     var `verified`: kotlin.Boolean
+    , 
+    /**
+     * The callback key for a unique index (the core's `Message::key`).
+     */
+    var `key`: kotlin.String
     
 ){
     
@@ -2376,6 +2381,7 @@ public object FfiConverterTypeCallbackView: FfiConverterRustBuffer<CallbackView>
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeRedirect.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
         )
     }
 
@@ -2392,7 +2398,8 @@ public object FfiConverterTypeCallbackView: FfiConverterRustBuffer<CallbackView>
             FfiConverterOptionalULong.allocationSize(value.`amount`) +
             FfiConverterOptionalString.allocationSize(value.`currency`) +
             FfiConverterOptionalTypeRedirect.allocationSize(value.`redirect`) +
-            FfiConverterBoolean.allocationSize(value.`verified`)
+            FfiConverterBoolean.allocationSize(value.`verified`) +
+            FfiConverterString.allocationSize(value.`key`)
     )
 
     override fun write(value: CallbackView, buf: ByteBuffer) {
@@ -2409,6 +2416,7 @@ public object FfiConverterTypeCallbackView: FfiConverterRustBuffer<CallbackView>
             FfiConverterOptionalString.write(value.`currency`, buf)
             FfiConverterOptionalTypeRedirect.write(value.`redirect`, buf)
             FfiConverterBoolean.write(value.`verified`, buf)
+            FfiConverterString.write(value.`key`, buf)
     }
 }
 

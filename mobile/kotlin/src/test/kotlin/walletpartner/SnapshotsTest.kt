@@ -71,6 +71,7 @@ class SnapshotsTest {
             assertEquals(e.optStringOrNull("message"), view.message, name)
             assertEquals(e.optStringOrNull("provider_payment_id"), view.providerPaymentId, name)
             assertEquals(e.optStringOrNull("redirect_url"), view.redirect?.url, name)
+            assertEquals(e.getString("key"), view.key, name)
         }
     }
 }
