@@ -585,11 +585,6 @@ impl RemoteOperation {
             raw: node.to_json(),
         })
     }
-
-    /// How far the operation got, from its status.
-    pub fn stage(&self) -> OperationStage {
-        OperationStage::of(&self.operation_status)
-    }
 }
 
 /// A date field: naive `YYYY-MM-DD hh:mm:ss` in `tz`, or ISO-8601 with an offset; empty → None.
@@ -612,30 +607,6 @@ fn date_ms(op: &Obj<'_>, key: &str, tz: &TimeZone) -> Result<Option<i64>> {
         op.path_of(key),
         format!("expected a date (YYYY-MM-DD hh:mm:ss, or ISO-8601 with an offset), got {text:?}"),
     ))
-}
-
-/// Where an operation stands, from its `operation_status` (one place for the whole library).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OperationStage {
-    /// `success`.
-    Succeeded,
-    /// `decline`, `error`, `expired`, `internal error`, ...: final, not successful.
-    Failed,
-    /// `processing`, `awaiting ...`, `created`: not final yet.
-    InProgress,
-}
-
-impl OperationStage {
-    /// The stage of a status text; anything unknown is treated as still in progress, so that it
-    /// is never taken for an outcome.
-    pub fn of(status: &str) -> OperationStage {
-        match status {
-            "success" => OperationStage::Succeeded,
-            "decline" | "error" | "internal error" | "expired" | "canceled" | "cancelled"
-            | "external error" => OperationStage::Failed,
-            _ => OperationStage::InProgress,
-        }
-    }
 }
 
 /// A sans-IO pager over a window of any length: splits it into pieces of at most 180 days,

@@ -29,10 +29,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::config::Project;
-use crate::data_api::{OperationStage, RemoteOperation};
+use crate::data_api::RemoteOperation;
 use crate::error::Result;
+use crate::event::{of_operation, EventKind};
 use crate::lifecycle::StateKind;
 use crate::payment::Payment;
+use crate::status::{OperationType, Status};
 
 /// What kind of disagreement a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -254,19 +256,24 @@ impl Reconciler {
         if r.first.is_none() {
             r.first = Some((op.operation_id, status()));
         }
-        match (op.operation_type.as_str(), op.stage()) {
-            ("sale", OperationStage::Succeeded) => r.sales_ok.push(op.operation_id),
-            ("sale", OperationStage::Failed) => r.sale_failed = Some((op.operation_id, status())),
-            ("sale", OperationStage::InProgress) => {
+        // The (type, status) → event mapping is the lifecycle's own (one rule for callbacks,
+        // status reports and the Data API); an unrecognised status is never an outcome.
+        let kind = OperationType::parse(&op.operation_type);
+        let event = of_operation(&kind, &Status::parse(&op.operation_status), false);
+        match (event, &kind) {
+            (EventKind::SaleSucceeded, _) => r.sales_ok.push(op.operation_id),
+            (EventKind::SaleFailed, _) => r.sale_failed = Some((op.operation_id, status())),
+            (EventKind::RefundSucceeded, _) => r.refund_ok = Some(op.operation_id),
+            (EventKind::Processing | EventKind::Redirect, _)
+            | (EventKind::Unrecognized, OperationType::Sale) => {
                 r.sale_in_progress = Some((op.operation_id, status()))
             }
-            ("refund", OperationStage::Succeeded) => r.refund_ok = Some(op.operation_id),
-            ("refund", OperationStage::InProgress) => {
+            (EventKind::RefundProcessing, _) | (EventKind::Unrecognized, OperationType::Refund) => {
                 r.refund_in_progress = Some((op.operation_id, status()))
             }
             _ => {}
         }
-        if op.operation_type == "sale" && (op.amount.is_some() || op.currency.is_some()) {
+        if kind == OperationType::Sale && (op.amount.is_some() || op.currency.is_some()) {
             r.amounts
                 .push((op.operation_id, op.amount, op.currency.clone()));
         }

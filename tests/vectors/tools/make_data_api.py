@@ -171,7 +171,8 @@ local = [("p-matched", "succeeded"), ("p-created", "created"), ("p-refunded-ok",
          ("p-status-mismatch", "succeeded"), ("p-declined-but-paid", "declined"), ("p-amount", "succeeded"),
          ("p-refund-missed", "succeeded"), ("p-refund-mismatch", "refunded"), ("p-duplicate", "succeeded"),
          ("p-missing-remote-waiting", "unknown"), ("p-missing-remote-final", "succeeded"),
-         ("p-pending-remote", "pending"), ("p-refund-pending-ok", "refund_pending")]
+         ("p-pending-remote", "pending"), ("p-refund-pending-ok", "refund_pending"),
+         ("p-expired", "redirected"), ("p-unrecognized", "pending")]
 n = [100]
 
 
@@ -198,6 +199,10 @@ remote = [
     rop("p-pending-remote", "sale", "processing"),
     rop("p-refund-pending-ok", "sale", "success"), rop("p-refund-pending-ok", "refund", "processing"),
     rop("p-other-project", "sale", "success", project=99999),
+    # Statuses classified by the lifecycle's own mapping: "expired" ends a sale, a status the
+    # library does not know is never taken for an outcome.
+    rop("p-expired", "sale", "expired"),
+    rop("p-unrecognized", "sale", "reversed"),
 ]
 ids = {(o["payment_id"], o["operation_type"], o["operation_status"]): o["operation_id"] for o in remote}
 ids_dup = sorted(o["operation_id"] for o in remote if o["payment_id"] == "p-duplicate")
@@ -223,6 +228,8 @@ findings = sorted([
     f("missing_remotely", "p-missing-remote-final", None, "succeeded", None, "manual_review"),
     f("pending_remote", "p-pending-remote", ("p-pending-remote", "sale", "processing"), "pending", "sale processing", "none"),
     f("pending_remote", "p-refund-pending-ok", ("p-refund-pending-ok", "refund", "processing"), "refund_pending", "refund processing", "none"),
+    f("outcome_missed", "p-expired", ("p-expired", "sale", "expired"), "redirected", "sale expired", "check_status"),
+    f("pending_remote", "p-unrecognized", ("p-unrecognized", "sale", "reversed"), "pending", "sale reversed", "none"),
 ], key=lambda x: (x["payment_id"], ["missing_locally", "outcome_missed", "status_mismatch", "amount_mismatch",
                                      "refund_missed", "refund_mismatch", "duplicate", "missing_remotely",
                                      "pending_remote"].index(x["kind"])))
