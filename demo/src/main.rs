@@ -123,18 +123,8 @@ fn main() -> Result<(), wallet_partner::Error> {
     println!("   {}", payment.snapshot());
 
     banner("A declined payment");
-    let mut declined = Payment::new(&project, order("order-1002", 99_900))?;
-    let mut stored = Stored(declined.version());
-    let req = declined.start_gate_sale(&project, now)?;
-    show_command(
-        &declined,
-        StateKind::Created,
-        &mut stored,
-        "the sale request is in flight",
-    );
-    let answer = platform.handle(&req);
-    let step = declined.on_response(&project, answer.http_status, &answer.body, now)?;
-    show_step(&step, &declined, &mut stored);
+    let (mut declined, mut stored) =
+        sale_accepted(&project, &mut platform, order("order-1002", 99_900), now)?;
     for body in platform.complete_sale(declined.id(), SaleScenario::Decline)? {
         let callback = project.verify_callback(&body)?;
         let step = declined.apply(&project, &callback, now)?;
@@ -153,18 +143,8 @@ fn main() -> Result<(), wallet_partner::Error> {
             declined.kind()
         ),
     }
-    let mut late = Payment::new(&project, order("order-1003", 20_000))?;
-    let mut stored = Stored(late.version());
-    let req = late.start_gate_sale(&project, now)?;
-    show_command(
-        &late,
-        StateKind::Created,
-        &mut stored,
-        "the sale request is in flight",
-    );
-    let answer = platform.handle(&req);
-    let step = late.on_response(&project, answer.http_status, &answer.body, now)?;
-    show_step(&step, &late, &mut stored);
+    let (mut late, mut stored) =
+        sale_accepted(&project, &mut platform, order("order-1003", 20_000), now)?;
     let callbacks = platform.complete_sale(late.id(), SaleScenario::RedirectThenSuccess)?;
     let delivered = platform.deliver(callbacks, 2, false);
     // Deliver the success first, then the redirect late, each twice.
@@ -186,6 +166,29 @@ fn main() -> Result<(), wallet_partner::Error> {
     );
     println!("\nDone. Every request above was signed, every callback verified, nothing touched the network.");
     Ok(())
+}
+
+/// A new payment whose Gate sale the sandbox accepted, each change printed (the short form of
+/// steps 1 and 2 above).
+fn sale_accepted(
+    project: &Project,
+    platform: &mut Sandbox,
+    order: Order,
+    now: u64,
+) -> Result<(Payment, Stored), wallet_partner::Error> {
+    let mut payment = Payment::new(project, order)?;
+    let mut stored = Stored(payment.version());
+    let req = payment.start_gate_sale(project, now)?;
+    show_command(
+        &payment,
+        StateKind::Created,
+        &mut stored,
+        "the sale request is in flight",
+    );
+    let answer = platform.handle(&req);
+    let step = payment.on_response(project, answer.http_status, &answer.body, now)?;
+    show_step(&step, &payment, &mut stored);
+    Ok((payment, stored))
 }
 
 fn order(id: &str, paise: u64) -> Order {
