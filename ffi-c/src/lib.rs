@@ -348,7 +348,7 @@ pub unsafe extern "C" fn wp_list_get(
 /// Frees a list and sets `*list` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_list_free(list: *mut *mut wp_list) {
-    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(list)));
+    free_quietly(list);
 }
 
 // ----- library information ----------------------------------------------------------------
@@ -660,7 +660,7 @@ pub unsafe extern "C" fn wp_project_new_without_secret(
 /// Frees a project and sets `*project` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_project_free(project: *mut *mut wp_project) {
-    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(project)));
+    free_quietly(project);
 }
 
 /// A verified callback.
@@ -845,7 +845,7 @@ pub unsafe extern "C" fn wp_callback_key(
 /// Frees a callback and sets `*callback` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_callback_free(callback: *mut *mut wp_callback) {
-    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(callback)));
+    free_quietly(callback);
 }
 
 // ----- requests ---------------------------------------------------------------------------
@@ -943,7 +943,7 @@ pub unsafe extern "C" fn wp_request_header(
 /// Frees a request and sets `*request` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_request_free(request: *mut *mut wp_request) {
-    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(request)));
+    free_quietly(request);
 }
 
 // ----- payment ----------------------------------------------------------------------------
@@ -1033,7 +1033,7 @@ pub unsafe extern "C" fn wp_payment_restore(
 /// Frees a payment and sets `*payment` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_payment_free(payment: *mut *mut wp_payment) {
-    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(payment)));
+    free_quietly(payment);
 }
 
 /// Runs a payment call that yields a request.
@@ -1642,7 +1642,7 @@ pub unsafe extern "C" fn wp_step_json(step: *const wp_step, out: *mut *mut wp_by
 /// Frees a step and sets `*step` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_step_free(step: *mut *mut wp_step) {
-    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(step)));
+    free_quietly(step);
 }
 
 // ----- Data API and reconciliation (data_api.rs) ------------------------------------------
@@ -1818,7 +1818,7 @@ pub unsafe extern "C" fn wp_sandbox_open_payment_page(
 /// Frees a sandbox and sets `*sandbox` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_sandbox_free(sandbox: *mut *mut wp_sandbox) {
-    let _ = catch_unwind(AssertUnwindSafe(|| free_handle(sandbox)));
+    free_quietly(sandbox);
 }
 
 #[cfg(test)]
