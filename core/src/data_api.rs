@@ -152,46 +152,12 @@ impl OperationsQuery {
                 .map(str::to_owned)
                 .ok_or_else(|| Error::missing(k))
         };
-        let strings = |k: &str| -> Result<Vec<String>> {
-            match root.raw(k) {
-                None | Some(Node::Null) => Ok(Vec::new()),
-                Some(Node::Str(s)) => Ok(vec![(*s).to_owned()]),
-                Some(Node::Arr(items)) => items
-                    .iter()
-                    .map(|i| match i {
-                        Node::Str(s) => Ok((*s).to_owned()),
-                        _ => Err(Error::invalid(k, "expected strings")),
-                    })
-                    .collect(),
-                Some(_) => Err(Error::invalid(
-                    k,
-                    "expected a string or an array of strings",
-                )),
-            }
-        };
         let number = |k: &str| -> Result<Option<u64>> {
             root.u64(k)
                 .map_err(|_| Error::invalid(k, "expected a non-negative integer"))
         };
         let mut q = OperationsQuery::new(text_of("interval_from")?, text_of("interval_to")?);
-        if let Some(Node::Arr(items)) = root.raw("project_ids") {
-            q.project_ids = Some(
-                items
-                    .iter()
-                    .map(|i| match i {
-                        Node::Num(n) => n
-                            .parse()
-                            .map_err(|_| Error::invalid("project_ids", "expected integers")),
-                        _ => Err(Error::invalid("project_ids", "expected integers")),
-                    })
-                    .collect::<Result<_>>()?,
-            );
-        } else if root.raw("project_ids").is_some_and(|n| *n != Node::Null) {
-            return Err(Error::invalid(
-                "project_ids",
-                "expected an array of integers",
-            ));
-        }
+        q.project_ids = root.u64s("project_ids")?;
         if root.raw("tz").is_some() {
             q.tz = text_of("tz")?;
         }
@@ -201,14 +167,14 @@ impl OperationsQuery {
         if let Some(o) = number("offset")? {
             q.offset = o;
         }
-        q.operation_type = strings("operation_type")?;
-        q.operation_status = strings("operation_status")?;
-        q.customer_id = strings("customer_id")?;
+        q.operation_type = root.strings("operation_type")?;
+        q.operation_status = root.strings("operation_status")?;
+        q.customer_id = root.strings("customer_id")?;
         if root.raw("customer_email").is_some() {
             q.customer_email = Some(text_of("customer_email")?);
         }
         if root.raw("fields").is_some() {
-            q.fields = Some(strings("fields")?);
+            q.fields = Some(root.strings("fields")?);
         }
         Ok(q)
     }

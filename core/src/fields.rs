@@ -177,6 +177,48 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// A string, or an array of strings, as the Data API's filters are (absent → empty).
+    #[cfg(feature = "data-api")]
+    pub(crate) fn strings(&self, key: &str) -> Result<Vec<String>> {
+        match self.get(key) {
+            None => Ok(Vec::new()),
+            Some(Node::Str(s)) => Ok(vec![(*s).to_owned()]),
+            Some(Node::Arr(items)) => items
+                .iter()
+                .map(|i| match i {
+                    Node::Str(s) => Ok((*s).to_owned()),
+                    _ => Err(Error::invalid(self.path_of(key), "expected strings")),
+                })
+                .collect(),
+            Some(_) => Err(Error::invalid(
+                self.path_of(key),
+                "expected a string or an array of strings",
+            )),
+        }
+    }
+
+    /// An array of non-negative integers, such as project ids (absent → `None`).
+    #[cfg(feature = "data-api")]
+    pub(crate) fn u64s(&self, key: &str) -> Result<Option<Vec<u64>>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Node::Arr(items)) => items
+                .iter()
+                .map(|i| match i {
+                    Node::Num(n) => n
+                        .parse()
+                        .map_err(|_| Error::invalid(self.path_of(key), "expected integers")),
+                    _ => Err(Error::invalid(self.path_of(key), "expected integers")),
+                })
+                .collect::<Result<Vec<u64>>>()
+                .map(Some),
+            Some(_) => Err(Error::invalid(
+                self.path_of(key),
+                "expected an array of integers",
+            )),
+        }
+    }
+
     /// The raw value of a key, if present and not null.
     pub(crate) fn raw(&self, key: &str) -> Option<&'a Node<'a>> {
         self.get(key)

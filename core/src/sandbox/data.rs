@@ -36,24 +36,6 @@ fn bad(message: &str) -> SandboxResponse {
     answer(400, "Bad Request", message, 0)
 }
 
-/// A string or an array of strings (the platform accepts both); absent → empty.
-fn strings(obj: &Obj<'_>, key: &str) -> Result<Vec<String>, SandboxResponse> {
-    match obj.raw(key) {
-        None => Ok(Vec::new()),
-        Some(Node::Str(s)) => Ok(vec![(*s).to_owned()]),
-        Some(Node::Arr(items)) => items
-            .iter()
-            .map(|i| match i {
-                Node::Str(s) => Ok((*s).to_owned()),
-                _ => Err(bad(&format!("{key}: expected strings"))),
-            })
-            .collect(),
-        Some(_) => Err(bad(&format!(
-            "{key}: expected a string or an array of strings"
-        ))),
-    }
-}
-
 impl Sandbox {
     /// Turns on the sandbox's Data API for a token and its secret; returns the client's
     /// credentials (base URL: the platform's, the sandbox answers by path).
@@ -159,19 +141,17 @@ impl Sandbox {
             .u64("offset")
             .map_err(|_| bad("offset: expected a non-negative integer"))?
             .unwrap_or(0);
-        let projects: Vec<u64> = match root.raw("project_id") {
-            None => Vec::new(),
-            Some(Node::Arr(items)) => items
-                .iter()
-                .map(|i| match i {
-                    Node::Num(n) => n.parse().map_err(|_| bad("project_id: expected integers")),
-                    _ => Err(bad("project_id: expected integers")),
-                })
-                .collect::<Result<_, _>>()?,
-            Some(_) => return Err(bad("project_id: expected an array of integers")),
-        };
-        let types = strings(root, "operation_type")?;
-        let statuses = strings(root, "operation_status")?;
+        let projects = root
+            .u64s("project_id")
+            .map_err(|e| bad(&e.to_string()))?
+            .unwrap_or_default();
+        // The platform accepts a string or an array of strings for each filter.
+        let types = root
+            .strings("operation_type")
+            .map_err(|e| bad(&e.to_string()))?;
+        let statuses = root
+            .strings("operation_status")
+            .map_err(|e| bad(&e.to_string()))?;
         if !projects.is_empty() && !projects.contains(&self.project_id) {
             return Ok(json!({"operations": []}));
         }
