@@ -36,6 +36,9 @@ use crate::request::{json_post, Body, HttpRequest};
 use crate::signature;
 use crate::verified::Verified;
 
+/// The [`Verified::key_label`] of Data API answers: signed with the token's secret.
+pub const TOKEN_KEY_LABEL: &str = "token";
+
 /// The platform's Data API base URL.
 pub const DATA_API_URL: &str = "https://data.ecommpay.com";
 /// The most operations one page holds (and the default `limit`).
@@ -429,7 +432,7 @@ impl DataApi {
         let bump = crate::arena::arena(text.len());
         let node = Node::parse(text, &bump)?;
         let root = Obj::of(&node, "body")?;
-        signature::verify_node(&node, &self.key, &bump, text.len())?;
+        signature::verify_node(&node, std::slice::from_ref(&self.key), &bump, text.len())?;
         let items = match root.raw("operations") {
             Some(Node::Arr(items)) => *items,
             Some(other) => {
@@ -445,7 +448,7 @@ impl DataApi {
             let op = root.item("operations", i, item)?;
             out.push(RemoteOperation::decode(&op, item, &zone, payment_id)?);
         }
-        Ok(Verified::new(out, text))
+        Ok(Verified::new(out, text, TOKEN_KEY_LABEL.into()))
     }
 
     /// A pager over `query`'s window, of any length (see [`Pager`]).

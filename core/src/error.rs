@@ -73,13 +73,32 @@ pub enum Error {
         /// The purchase amount, in paise.
         purchased: u64,
     },
+    /// A verification key for secret rotation that cannot be used: empty, a label that is
+    /// empty, too long or already taken, or more keys than [`crate::config::MAX_KEYS`].
+    #[error("verification key {label:?}: {reason}")]
+    InvalidKey {
+        /// The key's label (never the secret).
+        label: String,
+        /// What is wrong.
+        reason: String,
+    },
 
     /// The message carries no signature.
     #[error("missing signature: {0}")]
     MissingSignature(&'static str),
-    /// The signature does not match the message and the secret key.
+    /// The signature does not match the message and the secret key. A project with
+    /// verification keys (secret rotation) reports [`Error::SignatureMatchesNoKey`] instead,
+    /// with the same code and kind.
     #[error("invalid signature: the message was not signed with this project's secret key, or was altered")]
     InvalidSignature,
+    /// The signature matches none of the project's keys (the signing key and its labelled
+    /// verification keys, see [`crate::Project::with_verification_key`]): the same code (2002)
+    /// and kind as [`Error::InvalidSignature`]; it says how many keys were tried, never which.
+    #[error("invalid signature: the message matches none of this project's {keys_tried} keys (the signing key and its verification keys), or was altered")]
+    SignatureMatchesNoKey {
+        /// How many keys were tried.
+        keys_tried: usize,
+    },
     /// The body is not valid JSON (or not UTF-8).
     #[error("malformed JSON: {0}")]
     MalformedJson(String),
@@ -248,8 +267,9 @@ impl Error {
             Error::PartialRefund { .. } => 1008,
             Error::NothingInFlight => 1009,
             Error::RequestInFlight { .. } => 1010,
+            Error::InvalidKey { .. } => 1011,
             Error::MissingSignature(_) => 2001,
-            Error::InvalidSignature => 2002,
+            Error::InvalidSignature | Error::SignatureMatchesNoKey { .. } => 2002,
             Error::MalformedJson(_) => 2003,
             Error::MalformedMessage { .. } => 2004,
             Error::NestingTooDeep(_) => 2005,
@@ -287,8 +307,9 @@ impl Error {
             Error::PartialRefund { .. } => "partial_refund",
             Error::NothingInFlight => "nothing_in_flight",
             Error::RequestInFlight { .. } => "request_in_flight",
+            Error::InvalidKey { .. } => "invalid_key",
             Error::MissingSignature(_) => "missing_signature",
-            Error::InvalidSignature => "invalid_signature",
+            Error::InvalidSignature | Error::SignatureMatchesNoKey { .. } => "invalid_signature",
             Error::MalformedJson(_) => "malformed_json",
             Error::MalformedMessage { .. } => "malformed_message",
             Error::NestingTooDeep(_) => "nesting_too_deep",
@@ -326,7 +347,7 @@ impl Error {
     }
 
     /// Every error code the library has, ascending (the C header exports each).
-    pub const CODES: [(u32, &'static str); 33] = [
+    pub const CODES: [(u32, &'static str); 34] = [
         (1001, "unsupported_currency"),
         (1002, "amount_out_of_range"),
         (1003, "missing_field"),
@@ -337,6 +358,7 @@ impl Error {
         (1008, "partial_refund"),
         (1009, "nothing_in_flight"),
         (1010, "request_in_flight"),
+        (1011, "invalid_key"),
         (2001, "missing_signature"),
         (2002, "invalid_signature"),
         (2003, "malformed_json"),
@@ -478,6 +500,11 @@ mod tests {
             Error::RequestInFlight { request: "sale" },
             Error::MissingSignature("x"),
             Error::InvalidSignature,
+            Error::SignatureMatchesNoKey { keys_tried: 2 },
+            Error::InvalidKey {
+                label: s(),
+                reason: s(),
+            },
             Error::MalformedJson(s()),
             Error::MalformedMessage {
                 field: s(),
@@ -538,6 +565,7 @@ mod tests {
         ];
         let mut got: Vec<(u32, &str)> = every.iter().map(|e| (e.code(), e.kind())).collect();
         got.sort();
+        got.dedup(); // InvalidSignature and SignatureMatchesNoKey share 2002
         assert_eq!(got, Error::CODES.to_vec());
         for e in &every {
             assert_eq!(e.family(), ErrorFamily::of_code(e.code()));

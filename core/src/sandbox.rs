@@ -129,6 +129,9 @@ pub struct Sandbox {
     payments: BTreeMap<String, SandboxPayment>,
     /// The Data API's token and token secret, once enabled (see `data.rs`).
     data_api: Option<(String, SecretKey)>,
+    /// The key callbacks and status answers are signed with, when not the project's (rotation
+    /// tests: see [`Sandbox::sign_messages_with`]).
+    message_key: Option<SecretKey>,
 }
 
 impl Sandbox {
@@ -142,6 +145,7 @@ impl Sandbox {
             next_operation_id: 0,
             payments: BTreeMap::new(),
             data_api: None,
+            message_key: None,
         };
         // Operation ids above 2^53, as on the platform.
         s.next_operation_id = (1u64 << 53) + (s.random() % 1_000_000_000);
@@ -151,6 +155,39 @@ impl Sandbox {
     /// A [`Project`] with the sandbox's id and secret.
     pub fn project(&self) -> Project {
         Project::new(self.project_id, self.key.clone())
+    }
+
+    /// Signs the callbacks and status answers it sends from now on with `key` (`None`: the
+    /// project's secret again), while requests are still checked with the project's secret.
+    /// This is the platform during a secret rotation: retries of callbacks made before it
+    /// arrive signed with the old key.
+    ///
+    /// ```
+    /// use wallet_partner::sandbox::{SaleScenario, Sandbox};
+    /// use wallet_partner::{request, Amount, Customer, Order, ReturnUrl, SecretKey};
+    ///
+    /// let mut sandbox = Sandbox::new(48039, SecretKey::new("new-secret"), 7);
+    /// let project = sandbox
+    ///     .project()
+    ///     .with_verification_key("previous", SecretKey::new("old-secret"))?;
+    /// let customer = Customer {
+    ///     id: "c1".into(),
+    ///     ip_address: Some("203.0.113.7".into()),
+    ///     first_name: Some("Aarav".into()),
+    ///     last_name: Some("Sharma".into()),
+    ///     phone: Some("919876543210".into()),
+    ///     email: Some("aarav@example.in".into()),
+    /// };
+    /// let order = Order::new("p-1", Amount::new(10_000)?, customer, ReturnUrl::new("https://shop.example/ok"));
+    /// sandbox.handle(&request::gate_sale(&project, &order)?);
+    /// sandbox.sign_messages_with(Some(SecretKey::new("old-secret")));
+    /// let bodies = sandbox.complete_sale("p-1", SaleScenario::Success)?;
+    /// let callback = project.verify_callback(bodies.last().unwrap())?;
+    /// assert_eq!(callback.key_label(), "previous");
+    /// # Ok::<(), wallet_partner::Error>(())
+    /// ```
+    pub fn sign_messages_with(&mut self, key: Option<SecretKey>) {
+        self.message_key = key;
     }
 
     fn random(&mut self) -> u64 {
@@ -209,8 +246,8 @@ impl Sandbox {
             Ok(n @ Node::Obj(_)) => n,
             _ => return Sandbox::error(422, "2003", "Invalid JSON"),
         };
-        match signature::verify_node(&node, &self.key, &bump, text.len()) {
-            Ok(()) => {}
+        match signature::verify_node(&node, std::slice::from_ref(&self.key), &bump, text.len()) {
+            Ok(_) => {}
             Err(Error::MissingSignature(_)) => {
                 return Sandbox::error(400, "3262", "Empty signature")
             }
@@ -516,7 +553,8 @@ impl Sandbox {
                 body["redirect_data"] = r.clone();
             }
         }
-        body["signature"] = Value::String(signature::sign(&body, &self.key)?);
+        let key = self.message_key.as_ref().unwrap_or(&self.key);
+        body["signature"] = Value::String(signature::sign(&body, key)?);
         Ok(body.to_string().into_bytes())
     }
 

@@ -71,7 +71,13 @@ pub fn sign_string(canonical: &str, key: &SecretKey) -> String {
 /// constant time.
 pub fn verify(message: &Value, key: &SecretKey) -> Result<()> {
     let bump = Bump::new();
-    verify_node(&Node::from_value(message, &bump), key, &bump, 0)
+    verify_node(
+        &Node::from_value(message, &bump),
+        std::slice::from_ref(key),
+        &bump,
+        0,
+    )?;
+    Ok(())
 }
 
 /// Parses a received body (size, UTF-8, JSON and depth checked) and verifies its signature.
@@ -81,7 +87,7 @@ pub fn verify_body(body: &[u8], key: &SecretKey) -> Result<Value> {
     let text = body_text(body)?;
     let bump = arena(text.len());
     let node = Node::parse(text, &bump)?;
-    verify_node(&node, key, &bump, text.len())?;
+    verify_node(&node, std::slice::from_ref(key), &bump, text.len())?;
     node.to_value()
 }
 
@@ -122,16 +128,18 @@ pub(crate) fn sign_entries(entries: &Entries<'_>, key: &SecretKey, bump: &Bump) 
     ))
 }
 
-/// Verifies a parsed message; a non-object is malformed.
+/// Verifies a parsed message against any of `keys` (secret rotation: the signing key first)
+/// and returns the index of the key that matched; a non-object is malformed. The canonical
+/// text is built once; each key's HMAC is compared in constant time.
 ///
 /// `bump` holds the walk's scratch buffers; `size_hint` is the body's length (0 if unknown),
 /// which sizes the canonical text so it is written without regrowing.
 pub(crate) fn verify_node(
     message: &Node<'_>,
-    key: &SecretKey,
+    keys: &[SecretKey],
     bump: &Bump,
     size_hint: usize,
-) -> Result<()> {
+) -> Result<usize> {
     let Node::Obj(entries) = message else {
         return Err(Error::malformed(
             "message",
@@ -143,16 +151,34 @@ pub(crate) fn verify_node(
     let mut decoded = [0u8; 72];
     let given = match B64.decode_slice(given.as_bytes(), &mut decoded) {
         Ok(64) => &decoded[..64],
-        _ => return Err(Error::InvalidSignature),
+        _ => return Err(no_key_matched(keys.len())),
     };
     // (a) as documented: natural order, nested `signature` keys kept. Usually the only check.
     let capacity = (size_hint + size_hint / 2).max(entries.len() * 96);
     let text = TextBuf::with_capacity_in(capacity, bump);
     let documented = Text::of(entries, skip, Variant::DOCUMENTED, text, bump)?;
-    if !documented.ties && mac_matches(key, documented.text.as_bytes(), given) {
-        return Ok(());
+    if !documented.ties {
+        if let Some(i) = matching_key(keys, documented.text.as_bytes(), given) {
+            return Ok(i);
+        }
     }
-    other_variants(entries, skip, documented, key, given, bump)
+    other_variants(entries, skip, documented, keys, given, bump)
+}
+
+/// The error for a signature no key matched: as before rotation for one key, else with the
+/// number of keys tried (never which).
+fn no_key_matched(keys_tried: usize) -> Error {
+    if keys_tried <= 1 {
+        Error::InvalidSignature
+    } else {
+        Error::SignatureMatchesNoKey { keys_tried }
+    }
+}
+
+/// The first of `keys` whose HMAC-SHA512 of `text` is `given`; each compared in constant time.
+#[inline]
+fn matching_key(keys: &[SecretKey], text: &[u8], given: &[u8]) -> Option<usize> {
+    keys.iter().position(|key| mac_matches(key, text, given))
 }
 
 /// Whether HMAC-SHA512 of `text` is `given` (constant time). One buffer, one HMAC update:
@@ -174,20 +200,22 @@ fn other_variants<'a>(
     entries: &'a Entries<'a>,
     skip: Skip,
     documented: Text<'_>,
-    key: &SecretKey,
+    keys: &[SecretKey],
     given: &[u8],
     bump: &Bump,
-) -> Result<()> {
+) -> Result<usize> {
     let mut flat = None;
-    let mut full_sort = |variant: Variant| -> Result<bool> {
+    let mut full_sort = |variant: Variant| -> Result<Option<usize>> {
         let flat = match &mut flat {
             Some(flat) => flat,
             none => none.insert(Flat::new(entries, skip, bump)?),
         };
-        Ok(mac_matches(key, flat.text(variant).as_bytes(), given))
+        Ok(matching_key(keys, flat.text(variant).as_bytes(), given))
     };
-    if documented.ties && full_sort(Variant::DOCUMENTED)? {
-        return Ok(());
+    if documented.ties {
+        if let Some(i) = full_sort(Variant::DOCUMENTED)? {
+            return Ok(i);
+        }
     }
     let has_nested = documented.nested_signature;
     let mut text = documented.text;
@@ -203,15 +231,17 @@ fn other_variants<'a>(
         let t = Text::of(entries, skip, variant, text, bump)?;
         let matched = if t.ties {
             full_sort(variant)?
+        } else if !variant.bytes || t.reordered {
+            matching_key(keys, t.text.as_bytes(), given)
         } else {
-            (!variant.bytes || t.reordered) && mac_matches(key, t.text.as_bytes(), given)
+            None
         };
-        if matched {
-            return Ok(());
+        if let Some(i) = matched {
+            return Ok(i);
         }
         text = t.text;
     }
-    Err(Error::InvalidSignature)
+    Err(no_key_matched(keys.len()))
 }
 
 fn locate_signature<'e>(entries: &'e Entries<'_>) -> Result<(&'e str, Skip)> {

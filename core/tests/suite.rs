@@ -14,6 +14,8 @@ mod bad_input;
 mod lifecycle;
 #[path = "properties.rs"]
 mod properties;
+#[path = "rotation.rs"]
+mod rotation;
 #[path = "snapshots.rs"]
 mod snapshots;
 #[path = "vectors_signature.rs"]

@@ -57,7 +57,7 @@ impl Sandbox {
             Ok(n @ Node::Obj(_)) => n,
             _ => return bad("the body is not a JSON object"),
         };
-        if signature::verify_node(&node, &key, &bump, text.len()).is_err() {
+        if signature::verify_node(&node, std::slice::from_ref(&key), &bump, text.len()).is_err() {
             return answer(401, "Unauthorized", "Invalid signature", 0);
         }
         let Ok(root) = Obj::of(&node, "request") else {
