@@ -234,6 +234,29 @@ fn key_of(secret: &Bound<'_, PyAny>) -> CoreResult<wp::SecretKey> {
     Ok(wp::SecretKey::new(str_arg(secret, "secret")?))
 }
 
+/// Adds `previous_secrets` (label → secret, in the dict's order) as verification keys.
+fn with_previous(
+    mut inner: wp::Project,
+    previous: Option<&Bound<'_, PyAny>>,
+) -> CoreResult<wp::Project> {
+    let Some(previous) = previous.filter(|p| !p.is_none()) else {
+        return Ok(inner);
+    };
+    let dict = previous.cast::<PyDict>().map_err(|_| {
+        wrong_type(
+            "previous_secrets",
+            "a dict of label to secret (str to str)",
+            previous,
+        )
+    })?;
+    for (label, secret) in dict.iter() {
+        let label = str_arg(&label, "previous_secrets label")?;
+        let key = wp::SecretKey::new(str_arg(&secret, "previous_secrets secret")?);
+        inner = inner.with_verification_key(label, key)?;
+    }
+    Ok(inner)
+}
+
 // ----- module functions -------------------------------------------------------------------
 
 /// The canonical string of a dict (what gets signed, SPEC §2).
@@ -305,15 +328,17 @@ struct Project {
 #[pymethods]
 impl Project {
     #[new]
-    #[pyo3(signature = (project_id, secret, *, gate_url=None, payment_page_url=None))]
+    #[pyo3(signature = (project_id, secret, *, previous_secrets=None, gate_url=None, payment_page_url=None))]
     fn new(
         project_id: &Bound<'_, PyAny>,
         secret: &Bound<'_, PyAny>,
+        previous_secrets: Option<&Bound<'_, PyAny>>,
         gate_url: Option<String>,
         payment_page_url: Option<String>,
     ) -> PyResult<Self> {
         let id = project_id_arg(project_id).py_err()?;
         let inner = wp::Project::try_new(id, key_of(secret).py_err()?).py_err()?;
+        let inner = with_previous(inner, previous_secrets).py_err()?;
         Ok(Project {
             inner: with_urls(inner, gate_url, payment_page_url),
         })
@@ -345,6 +370,12 @@ impl Project {
     #[getter]
     fn has_secret(&self) -> bool {
         self.inner.has_secret()
+    }
+
+    /// The labels of its keys: "current" (the signing key), then `previous_secrets`' labels.
+    #[getter]
+    fn key_labels(&self) -> Vec<String> {
+        self.inner.key_labels().map(str::to_owned).collect()
     }
 
     /// The Gate base URL.
@@ -387,6 +418,7 @@ impl Project {
             wp::StatusAnswer::Found(report) => {
                 let mut v = serde_json::to_value(report.data()).unwrap_or_default();
                 v["found"] = Value::Bool(true);
+                v["key_label"] = Value::from(report.key_label());
                 v
             }
             wp::StatusAnswer::NotFound { message } => {
@@ -488,6 +520,11 @@ impl Callback {
     #[getter]
     fn key(&self) -> String {
         self.inner.key()
+    }
+    /// The label of the key that verified it: "current", or a `previous_secrets` label.
+    #[getter]
+    fn key_label(&self) -> &str {
+        self.inner.key_label()
     }
     /// The body exactly as received (for audit logs).
     #[getter]
@@ -1050,6 +1087,19 @@ impl Sandbox {
         Ok(Sandbox {
             inner: wp::sandbox::Sandbox::new(project_id, key_of(secret).py_err()?, seed),
         })
+    }
+
+    /// Signs the callbacks and status answers it sends from now on with `secret` (None: the
+    /// project's secret again); requests are still checked with the project's secret. This is
+    /// the platform during a secret rotation: retries of older callbacks carry the old key.
+    #[pyo3(signature = (secret))]
+    fn sign_messages_with(&mut self, secret: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let key = match secret.filter(|s| !s.is_none()) {
+            Some(s) => Some(key_of(s).py_err()?),
+            None => None,
+        };
+        self.inner.sign_messages_with(key);
+        Ok(())
     }
 
     /// A `Project` with the sandbox's id and secret.
