@@ -11,6 +11,11 @@
 #include <stdint.h>
 
 /*
+ The most keys a project verifies with: the signing key and up to three verification keys.
+ */
+#define WP_MAX_KEYS 4
+
+/*
  What kind of failure an error code is, and so what the caller does about it.
  */
 typedef enum {
@@ -499,6 +504,11 @@ typedef struct {
 #define WP_ERR_REQUEST_IN_FLIGHT 1010
 
 /*
+ A verification key that cannot be used (secret rotation).
+ */
+#define WP_ERR_INVALID_KEY 1011
+
+/*
  The signature is missing.
  */
 #define WP_ERR_MISSING_SIGNATURE 2001
@@ -737,6 +747,27 @@ wp_result wp_project_new_without_secret(uint64_t project_id,
                                         wp_project **out);
 
 /*
+ A copy of `project` that also verifies messages signed with `secret`, under `label` (secret
+ rotation: the previous secret, while retries signed with it still arrive). `project` is
+ unchanged (projects are immutable); requests stay signed with the signing key. At most
+ `WP_MAX_KEYS` keys in all; an empty secret, a label that is empty, over 64 bytes, not
+ printable ASCII or already used (`"current"` is the signing key's) fail with
+ `WP_ERR_INVALID_KEY`.
+ */
+wp_result wp_project_with_verification_key(const wp_project *project,
+                                           const uint8_t *label,
+                                           size_t label_len,
+                                           const uint8_t *secret,
+                                           size_t secret_len,
+                                           wp_project **out);
+
+/*
+ The labels of the project's keys as a JSON array of strings: `"current"` (the signing
+ key) first, then the verification keys in the order they were added.
+ */
+wp_result wp_project_key_labels(const wp_project *project, wp_bytes **out);
+
+/*
  Frees a project and sets `*project` to NULL.
  */
 void wp_project_free(wp_project **project);
@@ -790,6 +821,12 @@ wp_result wp_callback_number(const wp_callback *callback,
  the host can answer 200 without touching its database (README: "Replays and retries").
  */
 wp_result wp_callback_key(const wp_callback *callback, wp_bytes **out);
+
+/*
+ The label of the key that verified the callback: `"current"` for the signing key, else the
+ label given to `wp_project_with_verification_key`.
+ */
+wp_result wp_callback_key_label(const wp_callback *callback, wp_bytes **out);
 
 /*
  Frees a callback and sets `*callback` to NULL.
@@ -1048,6 +1085,15 @@ wp_result wp_sandbox_new(uint64_t project_id,
                          size_t secret_len,
                          uint64_t seed,
                          wp_sandbox **out);
+
+/*
+ Signs the callbacks and status answers the sandbox sends from now on with `secret` (NULL:
+ the project's secret again), while requests are still checked with the project's secret:
+ the platform during a secret rotation, whose retries of older callbacks carry the old key.
+ */
+wp_result wp_sandbox_sign_messages_with(wp_sandbox *sandbox,
+                                        const uint8_t *secret,
+                                        size_t secret_len);
 
 /*
  Answers a Gate request as the platform would.

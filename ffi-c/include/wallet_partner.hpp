@@ -223,6 +223,8 @@ public:
     std::string json() const { return text(wp_callback_json); }
     /* The callback key for a unique index (see wp_callback_key). */
     std::string key() const { return text(wp_callback_key); }
+    /* The label of the key that verified it: "current", or a verification key's label. */
+    std::string key_label() const { return text(wp_callback_key_label); }
     const wp_callback *get() const { return h_.get(); }
 
 private:
@@ -256,6 +258,20 @@ public:
             project_id, gate_url.empty() ? NULL : detail::bytes(gate_url), gate_url.size(),
             payment_page_url.empty() ? NULL : detail::bytes(payment_page_url), payment_page_url.size(), &p));
         return Project(p);
+    }
+    /* A copy that also verifies messages signed with `secret`, reported as `label` (secret
+       rotation; see wp_project_with_verification_key). This project is unchanged. */
+    Project with_verification_key(const std::string &label, const std::string &secret) const {
+        wp_project *p = NULL;
+        detail::check(wp_project_with_verification_key(h_.get(), detail::bytes(label), label.size(),
+                                                       detail::bytes(secret), secret.size(), &p));
+        return Project(p);
+    }
+    /* The labels of its keys as a JSON array: "current" first. */
+    std::string key_labels() const {
+        wp_bytes *b = NULL;
+        detail::check(wp_project_key_labels(h_.get(), &b));
+        return detail::take(b);
     }
     Callback verify_callback(const std::string &body) const {
         wp_callback *c = NULL;
@@ -394,6 +410,14 @@ public:
         wp_sandbox *s = NULL;
         detail::check(wp_sandbox_new(project_id, detail::bytes(secret), secret.size(), seed, &s));
         h_ = detail::Handle<wp_sandbox, wp_sandbox_free>(s);
+    }
+    /* Signs what it sends with `secret` from now on (rotation tests); sign_messages_with_project_secret()
+       goes back to the project's secret. */
+    void sign_messages_with(const std::string &secret) {
+        detail::check(wp_sandbox_sign_messages_with(h_.get(), detail::bytes(secret), secret.size()));
+    }
+    void sign_messages_with_project_secret() {
+        detail::check(wp_sandbox_sign_messages_with(h_.get(), NULL, 0));
     }
     Answer handle(const Request &request) {
         Answer a;

@@ -29,6 +29,8 @@ pub type wp_result = u32;
 
 /// Success.
 pub const WP_OK: wp_result = 0;
+/// The most keys a project verifies with: the signing key and up to three verification keys.
+pub const WP_MAX_KEYS: usize = 4;
 /// A currency other than INR.
 pub const WP_ERR_UNSUPPORTED_CURRENCY: wp_result = 1001;
 /// An amount outside 100..=40000000 paise.
@@ -49,6 +51,8 @@ pub const WP_ERR_PARTIAL_REFUND: wp_result = 1008;
 pub const WP_ERR_NOTHING_IN_FLIGHT: wp_result = 1009;
 /// A status request while the sale or refund request still waits for its answer.
 pub const WP_ERR_REQUEST_IN_FLIGHT: wp_result = 1010;
+/// A verification key that cannot be used (secret rotation).
+pub const WP_ERR_INVALID_KEY: wp_result = 1011;
 /// The signature is missing.
 pub const WP_ERR_MISSING_SIGNATURE: wp_result = 2001;
 /// The signature does not match.
@@ -657,6 +661,48 @@ pub unsafe extern "C" fn wp_project_new_without_secret(
     })
 }
 
+/// A copy of `project` that also verifies messages signed with `secret`, under `label` (secret
+/// rotation: the previous secret, while retries signed with it still arrive). `project` is
+/// unchanged (projects are immutable); requests stay signed with the signing key. At most
+/// `WP_MAX_KEYS` keys in all; an empty secret, a label that is empty, over 64 bytes, not
+/// printable ASCII or already used (`"current"` is the signing key's) fail with
+/// `WP_ERR_INVALID_KEY`.
+#[no_mangle]
+pub unsafe extern "C" fn wp_project_with_verification_key(
+    project: *const wp_project,
+    label: *const u8,
+    label_len: usize,
+    secret: *const u8,
+    secret_len: usize,
+    out: *mut *mut wp_project,
+) -> wp_result {
+    guard(|| {
+        let project = try_ref!(project, "project")?;
+        let label = try_str!(label, label_len, "label")?;
+        let key = wpcore::SecretKey::new(try_str!(secret, secret_len, "secret")?);
+        let out = out_ptr(out, "out")?;
+        let inner = project.inner.clone().with_verification_key(label, key)?;
+        emit(out, wp_project { inner });
+        Ok(())
+    })
+}
+
+/// The labels of the project's keys as a JSON array of strings: `"current"` (the signing
+/// key) first, then the verification keys in the order they were added.
+#[no_mangle]
+pub unsafe extern "C" fn wp_project_key_labels(
+    project: *const wp_project,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let project = try_ref!(project, "project")?;
+        let out = out_ptr(out, "out")?;
+        let labels: Vec<&str> = project.inner.key_labels().collect();
+        emit_bytes(out, serde_json::to_vec(&labels).unwrap_or_default());
+        Ok(())
+    })
+}
+
 /// Frees a project and sets `*project` to NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wp_project_free(project: *mut *mut wp_project) {
@@ -838,6 +884,21 @@ pub unsafe extern "C" fn wp_callback_key(
         let cb = try_ref!(callback, "callback")?;
         let out = out_ptr(out, "out")?;
         emit_bytes(out, cb.inner.key().into_bytes());
+        Ok(())
+    })
+}
+
+/// The label of the key that verified the callback: `"current"` for the signing key, else the
+/// label given to `wp_project_with_verification_key`.
+#[no_mangle]
+pub unsafe extern "C" fn wp_callback_key_label(
+    callback: *const wp_callback,
+    out: *mut *mut wp_bytes,
+) -> wp_result {
+    guard(|| {
+        let cb = try_ref!(callback, "callback")?;
+        let out = out_ptr(out, "out")?;
+        emit_bytes(out, cb.inner.key_label().as_bytes().to_vec());
         Ok(())
     })
 }
@@ -1705,6 +1766,23 @@ pub unsafe extern "C" fn wp_sandbox_new(
     })
 }
 
+/// Signs the callbacks and status answers the sandbox sends from now on with `secret` (NULL:
+/// the project's secret again), while requests are still checked with the project's secret:
+/// the platform during a secret rotation, whose retries of older callbacks carry the old key.
+#[no_mangle]
+pub unsafe extern "C" fn wp_sandbox_sign_messages_with(
+    sandbox: *mut wp_sandbox,
+    secret: *const u8,
+    secret_len: usize,
+) -> wp_result {
+    guard(|| {
+        let sb = try_mut!(sandbox, "sandbox")?;
+        let key = try_opt_str!(secret, secret_len, "secret")?.map(wpcore::SecretKey::new);
+        sb.inner.sign_messages_with(key);
+        Ok(())
+    })
+}
+
 /// Answers a Gate request as the platform would.
 #[no_mangle]
 pub unsafe extern "C" fn wp_sandbox_handle(
@@ -1844,6 +1922,15 @@ mod tests {
             Error::MissingSignature("x").code()
         );
         assert_eq!(WP_ERR_INVALID_SIGNATURE, Error::InvalidSignature.code());
+        assert_eq!(WP_MAX_KEYS, wpcore::config::MAX_KEYS);
+        assert_eq!(
+            WP_ERR_INVALID_KEY,
+            Error::InvalidKey {
+                label: "x".into(),
+                reason: "y".into()
+            }
+            .code()
+        );
         assert_eq!(
             WP_ERR_INVALID_TRANSITION,
             Error::InvalidTransition {

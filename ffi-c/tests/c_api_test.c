@@ -85,6 +85,36 @@ static void test_null_pointers(void) {
     CHECK(payment == NULL);
     CHECK_CODE(wp_payment_new(project, S(ORDER), &payment), WP_OK);
 
+    /* Secret rotation: NULLs, bad keys (WP_ERR_INVALID_KEY) and the cap; nothing is created. */
+    {
+        wp_project *rotated = NULL, *next = NULL;
+        CHECK_CODE(wp_project_with_verification_key(NULL, S("old"), S("o"), &rotated), WP_ERR_NULL_POINTER);
+        CHECK_CODE(wp_project_with_verification_key(project, NULL, 3, S("o"), &rotated), WP_ERR_NULL_POINTER);
+        CHECK_CODE(wp_project_with_verification_key(project, S("old"), NULL, 1, &rotated), WP_ERR_NULL_POINTER);
+        CHECK_CODE(wp_project_with_verification_key(project, S("old"), S("o"), NULL), WP_ERR_NULL_POINTER);
+        CHECK_CODE(wp_project_with_verification_key(project, S("old"), S(""), &rotated), WP_ERR_INVALID_KEY);
+        CHECK_CODE(wp_project_with_verification_key(project, S("current"), S("o"), &rotated), WP_ERR_INVALID_KEY);
+        CHECK_CODE(wp_project_with_verification_key(project, (const uint8_t *)"\xff", 1, S("o"), &rotated),
+                   WP_ERR_INVALID_UTF8);
+        CHECK(rotated == NULL);
+        CHECK_CODE(wp_project_with_verification_key(project, S("k1"), S("o1"), &rotated), WP_OK);
+        CHECK_CODE(wp_project_with_verification_key(rotated, S("k2"), S("o2"), &next), WP_OK);
+        wp_project_free(&rotated);
+        CHECK_CODE(wp_project_with_verification_key(next, S("k3"), S("o3"), &rotated), WP_OK);
+        wp_project_free(&next);
+        CHECK_CODE(wp_project_with_verification_key(rotated, S("k4"), S("o4"), &next), WP_ERR_INVALID_KEY);
+        CHECK(next == NULL);
+        CHECK_CODE(wp_project_key_labels(rotated, &bytes), WP_OK);
+        CHECK(strcmp((const char *)bytes->data, "[\"current\",\"k1\",\"k2\",\"k3\"]") == 0);
+        wp_bytes_free(&bytes);
+        CHECK_CODE(wp_project_key_labels(NULL, &bytes), WP_ERR_NULL_POINTER);
+        CHECK_CODE(wp_project_key_labels(rotated, NULL), WP_ERR_NULL_POINTER);
+        CHECK_CODE(wp_callback_key_label(NULL, &bytes), WP_ERR_NULL_POINTER);
+        CHECK_CODE(wp_sandbox_sign_messages_with(NULL, S("x")), WP_ERR_NULL_POINTER);
+        wp_project_free(&rotated);
+        wp_project_free(&rotated);
+    }
+
     CHECK_CODE(wp_payment_gate_sale(NULL, project, 1, &request), WP_ERR_NULL_POINTER);
     CHECK_CODE(wp_payment_gate_sale(payment, NULL, 1, &request), WP_ERR_NULL_POINTER);
     CHECK_CODE(wp_payment_gate_sale(payment, project, 1, NULL), WP_ERR_NULL_POINTER);

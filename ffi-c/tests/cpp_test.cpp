@@ -657,3 +657,74 @@ TEST(DataApi, SandboxLoopFindsALostCallback) {
     EXPECT_EQ(report.at(0).action, "check_status");
     EXPECT_EQ(report.matched(), 2u);
 }
+
+/* Secret rotation (tests/vectors/rotation.json): any key verifies, its label is reported. */
+TEST(Rotation, SharedVectors) {
+    json v = load("rotation.json");
+    ASSERT_EQ(v["max_keys"].get<std::size_t>(), static_cast<std::size_t>(WP_MAX_KEYS));
+    ASSERT_GE(v["cases"].size(), 15u);
+    for (const json &c : v["cases"]) {
+        SCOPED_TRACE(c["name"].get<std::string>());
+        const json &expect = c["expect"];
+        auto check_error = [&](const wp::Error &e) {
+            EXPECT_EQ(e.code(), expect["error"].get<wp_result>());
+            std::string what = e.what();
+            EXPECT_NE(what.find(expect["message_contains"].get<std::string>()), std::string::npos) << what;
+            for (const json &secret : c["secrets"]) {
+                EXPECT_EQ(what.find(secret.get<std::string>()), std::string::npos) << "a secret in the error";
+            }
+        };
+        std::unique_ptr<wp::Project> project(new wp::Project(v["project_id"].get<uint64_t>(), c["secret"].get<std::string>()));
+        try {
+            for (const json &pair : c["verification_keys"]) {
+                project.reset(new wp::Project(project->with_verification_key(pair[0], pair[1])));
+            }
+        } catch (const wp::Error &e) {
+            EXPECT_TRUE(c["signed_with"].is_null()) << e.what();
+            check_error(e);
+            continue;
+        }
+        ASSERT_FALSE(c["signed_with"].is_null()) << "the project was accepted";
+        json msg = v["message"];
+        msg["signature"] = wp::sign(msg.dump(), c["signed_with"].get<std::string>());
+        try {
+            wp::Callback cb = project->verify_callback(msg.dump());
+            EXPECT_EQ(cb.key_label(), expect["key_label"].get<std::string>());
+            EXPECT_EQ(json::parse(project->key_labels()).size(), c["verification_keys"].size() + 1);
+        } catch (const wp::Error &e) {
+            ASSERT_TRUE(expect.contains("error")) << e.what();
+            EXPECT_EQ(e.family(), WP_FAMILY_SIGNATURE);
+            check_error(e);
+        }
+    }
+}
+
+/* A rotation end to end: the sandbox signs a retry with the old secret. */
+TEST(Rotation, SandboxSignsWithTheOldKey) {
+    wp::Sandbox sandbox(48039, "new-secret", 5);
+    wp::Project plain(48039, "new-secret");
+    wp::Project project = plain.with_verification_key("previous", "old-secret");
+    EXPECT_EQ(plain.key_labels(), "[\"current\"]");
+    EXPECT_EQ(project.key_labels(), "[\"current\",\"previous\"]");
+    wp::Payment payment(project, order("rot-1", 10000));
+    wp::Answer a = sandbox.handle(payment.gate_sale(1));
+    payment.on_response(a.http_status, a.body, 2);
+    sandbox.sign_messages_with("old-secret");
+    std::vector<std::string> bodies = sandbox.complete_sale("rot-1", WP_SALE_SUCCESS);
+    ASSERT_FALSE(bodies.empty());
+    wp::Callback cb = project.verify_callback(bodies.back());
+    EXPECT_EQ(cb.key_label(), "previous");
+    try {
+        plain.verify_callback(bodies.back());
+        FAIL() << "the old key verified on a project without it";
+    } catch (const wp::Error &e) {
+        EXPECT_EQ(e.code(), static_cast<wp_result>(WP_ERR_INVALID_SIGNATURE));
+    }
+    sandbox.sign_messages_with_project_secret();
+    wp::Payment second(project, order("rot-2", 10000));
+    a = sandbox.handle(second.gate_sale(3));
+    second.on_response(a.http_status, a.body, 4);
+    bodies = sandbox.complete_sale("rot-2", WP_SALE_SUCCESS);
+    EXPECT_EQ(project.verify_callback(bodies.back()).key_label(), "current");
+    EXPECT_EQ(plain.verify_callback(bodies.back()).key_label(), "current");
+}
