@@ -140,7 +140,8 @@ pub enum Channel {
 }
 
 /// A project: id, platform URLs, and the secret only on a backend (`None` in an app).
-#[derive(Debug, Clone, uniffi::Record)]
+/// `Debug` never shows the secrets.
+#[derive(Clone, uniffi::Record)]
 pub struct ProjectConfig {
     /// The project id.
     pub project_id: u64,
@@ -150,6 +151,41 @@ pub struct ProjectConfig {
     pub gate_url: Option<String>,
     /// The Payment Page URL (`None`: the platform's).
     pub payment_page_url: Option<String>,
+    /// Previous secrets the backend still accepts messages signed with, in order (secret
+    /// rotation; at most 3, labels unique, up to 64 bytes). Empty in an app.
+    #[uniffi(default)]
+    pub previous_secrets: Vec<VerificationKey>,
+}
+
+impl std::fmt::Debug for ProjectConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProjectConfig")
+            .field("project_id", &self.project_id)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("gate_url", &self.gate_url)
+            .field("payment_page_url", &self.payment_page_url)
+            .field("previous_secrets", &self.previous_secrets)
+            .finish()
+    }
+}
+
+/// A previous secret under its label (secret rotation, backends only): callbacks signed with
+/// it still verify, and `CallbackView.key_label` names it.
+#[derive(Clone, uniffi::Record)]
+pub struct VerificationKey {
+    /// The label reported when it matches (e.g. "2026-11").
+    pub label: String,
+    /// The secret.
+    pub secret: String,
+}
+
+impl std::fmt::Debug for VerificationKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerificationKey")
+            .field("label", &self.label)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 
 /// What the backend must sign for the app (SPEC §2.2).
@@ -236,9 +272,13 @@ pub struct CallbackView {
     pub verified: bool,
     /// The callback key for a unique index (the core's `Message::key`).
     pub key: String,
+    /// The label of the key that verified it ("current", or a previous secret's); `None`
+    /// when not verified.
+    #[uniffi(default)]
+    pub key_label: Option<String>,
 }
 
-fn view_of(m: wp::Message<'_>, verified: bool) -> CallbackView {
+fn view_of(m: wp::Message<'_>, key_label: Option<&str>) -> CallbackView {
     let owned = |s: Option<&str>| s.map(str::to_owned);
     CallbackView {
         project_id: m.project_id,
@@ -253,8 +293,9 @@ fn view_of(m: wp::Message<'_>, verified: bool) -> CallbackView {
         amount: m.amount(),
         currency: owned(m.currency()),
         redirect: m.redirect.map(Redirect::from),
-        verified,
+        verified: key_label.is_some(),
         key: m.key(),
+        key_label: key_label.map(str::to_owned),
     }
 }
 
@@ -412,6 +453,9 @@ fn core_project(config: &ProjectConfig) -> Result<wp::Project> {
     if let Some(u) = &config.payment_page_url {
         p = p.with_payment_page_url(u.clone());
     }
+    for k in &config.previous_secrets {
+        p = p.with_verification_key(k.label.clone(), wp::SecretKey::new(k.secret.clone()))?;
+    }
     Ok(p)
 }
 
@@ -461,7 +505,7 @@ pub fn verify(body: Vec<u8>, secret: String) -> Result<()> {
 #[uniffi::export]
 pub fn verify_callback(project: ProjectConfig, body: Vec<u8>) -> Result<CallbackView> {
     let cb = core_project(&project)?.verify_callback(&body)?;
-    Ok(view_of(cb.message(), true))
+    Ok(view_of(cb.message(), Some(cb.key_label())))
 }
 
 /// Decodes a callback the app received from its backend, for display. Not verified: the app
@@ -470,7 +514,7 @@ pub fn verify_callback(project: ProjectConfig, body: Vec<u8>) -> Result<Callback
 pub fn parse_callback(body: Vec<u8>) -> Result<CallbackView> {
     Ok(view_of(
         wp::callback::decode_unverified(&body)?.message(),
-        false,
+        None,
     ))
 }
 
@@ -478,7 +522,7 @@ pub fn parse_callback(body: Vec<u8>) -> Result<CallbackView> {
 #[uniffi::export]
 pub fn parse_status(body: Vec<u8>) -> Result<CallbackView> {
     let status = wp::response::decode_status_unverified(&body)?;
-    Ok(view_of(status.message(), false))
+    Ok(view_of(status.message(), None))
 }
 
 /// Forms the Payment Page URL from parameters and the backend's signature.
@@ -689,6 +733,15 @@ impl Sandbox {
                 seed,
             )),
         })
+    }
+
+    /// Signs the callbacks and status answers it sends from now on with `secret` (`None`: the
+    /// project's secret again): the platform during a secret rotation.
+    pub fn sign_messages_with(&self, secret: Option<String>) {
+        self.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .sign_messages_with(secret.map(wp::SecretKey::new));
     }
 
     /// Answers a Gate request as the platform would.

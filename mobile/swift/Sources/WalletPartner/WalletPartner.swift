@@ -1016,6 +1016,12 @@ public protocol SandboxProtocol: AnyObject, Sendable {
      */
     func openPaymentPage(url: String) throws 
     
+    /**
+     * Signs the callbacks and status answers it sends from now on with `secret` (`None`: the
+     * project's secret again): the platform during a secret rotation.
+     */
+    func signMessagesWith(secret: String?) 
+    
 }
 /**
  * The sandbox (a deterministic platform stand-in) for tests and demos.
@@ -1122,6 +1128,19 @@ open func openPaymentPage(url: String)throws   {try rustCallWithError(FfiConvert
     uniffi_wallet_partner_mobile_fn_method_sandbox_open_payment_page(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(url),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Signs the callbacks and status answers it sends from now on with `secret` (`None`: the
+     * project's secret again): the platform during a secret rotation.
+     */
+open func signMessagesWith(secret: String?)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_wallet_partner_mobile_fn_method_sandbox_sign_messages_with(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(secret),uniffiCallStatus
     )
 }
 }
@@ -1235,6 +1254,11 @@ public struct CallbackView: Equatable, Hashable {
      * The callback key for a unique index (the core's `Message::key`).
      */
     public var key: String
+    /**
+     * The label of the key that verified it ("current", or a previous secret's); `None`
+     * when not verified.
+     */
+    public var keyLabel: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1280,7 +1304,11 @@ public struct CallbackView: Equatable, Hashable {
          */verified: Bool, 
         /**
          * The callback key for a unique index (the core's `Message::key`).
-         */key: String) {
+         */key: String, 
+        /**
+         * The label of the key that verified it ("current", or a previous secret's); `None`
+         * when not verified.
+         */keyLabel: String? = nil) {
         self.projectId = projectId
         self.paymentId = paymentId
         self.paymentStatus = paymentStatus
@@ -1295,6 +1323,7 @@ public struct CallbackView: Equatable, Hashable {
         self.redirect = redirect
         self.verified = verified
         self.key = key
+        self.keyLabel = keyLabel
     }
 
     
@@ -1326,7 +1355,8 @@ public struct FfiConverterTypeCallbackView: FfiConverterRustBuffer {
                 currency: FfiConverterOptionString.read(from: &buf), 
                 redirect: FfiConverterOptionTypeRedirect.read(from: &buf), 
                 verified: FfiConverterBool.read(from: &buf), 
-                key: FfiConverterString.read(from: &buf)
+                key: FfiConverterString.read(from: &buf), 
+                keyLabel: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -1345,6 +1375,7 @@ public struct FfiConverterTypeCallbackView: FfiConverterRustBuffer {
         FfiConverterOptionTypeRedirect.write(value.redirect, into: &buf)
         FfiConverterBool.write(value.verified, into: &buf)
         FfiConverterString.write(value.key, into: &buf)
+        FfiConverterOptionString.write(value.keyLabel, into: &buf)
     }
 }
 
@@ -2000,6 +2031,7 @@ public func FfiConverterTypePaymentView_lower(_ value: PaymentView) -> RustBuffe
 
 /**
  * A project: id, platform URLs, and the secret only on a backend (`None` in an app).
+ * `Debug` never shows the secrets.
  */
 public struct ProjectConfig: Equatable, Hashable {
     /**
@@ -2018,6 +2050,11 @@ public struct ProjectConfig: Equatable, Hashable {
      * The Payment Page URL (`None`: the platform's).
      */
     public var paymentPageUrl: String?
+    /**
+     * Previous secrets the backend still accepts messages signed with, in order (secret
+     * rotation; at most 3, labels unique, up to 64 bytes). Empty in an app.
+     */
+    public var previousSecrets: [VerificationKey]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2033,11 +2070,16 @@ public struct ProjectConfig: Equatable, Hashable {
          */gateUrl: String?, 
         /**
          * The Payment Page URL (`None`: the platform's).
-         */paymentPageUrl: String?) {
+         */paymentPageUrl: String?, 
+        /**
+         * Previous secrets the backend still accepts messages signed with, in order (secret
+         * rotation; at most 3, labels unique, up to 64 bytes). Empty in an app.
+         */previousSecrets: [VerificationKey] = []) {
         self.projectId = projectId
         self.secret = secret
         self.gateUrl = gateUrl
         self.paymentPageUrl = paymentPageUrl
+        self.previousSecrets = previousSecrets
     }
 
     
@@ -2059,7 +2101,8 @@ public struct FfiConverterTypeProjectConfig: FfiConverterRustBuffer {
                 projectId: FfiConverterUInt64.read(from: &buf), 
                 secret: FfiConverterOptionString.read(from: &buf), 
                 gateUrl: FfiConverterOptionString.read(from: &buf), 
-                paymentPageUrl: FfiConverterOptionString.read(from: &buf)
+                paymentPageUrl: FfiConverterOptionString.read(from: &buf), 
+                previousSecrets: FfiConverterSequenceTypeVerificationKey.read(from: &buf)
         )
     }
 
@@ -2068,6 +2111,7 @@ public struct FfiConverterTypeProjectConfig: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.secret, into: &buf)
         FfiConverterOptionString.write(value.gateUrl, into: &buf)
         FfiConverterOptionString.write(value.paymentPageUrl, into: &buf)
+        FfiConverterSequenceTypeVerificationKey.write(value.previousSecrets, into: &buf)
     }
 }
 
@@ -2450,6 +2494,76 @@ public func FfiConverterTypeStepView_lift(_ buf: RustBuffer) throws -> StepView 
 #endif
 public func FfiConverterTypeStepView_lower(_ value: StepView) -> RustBuffer {
     return FfiConverterTypeStepView.lower(value)
+}
+
+
+/**
+ * A previous secret under its label (secret rotation, backends only): callbacks signed with
+ * it still verify, and `CallbackView.key_label` names it.
+ */
+public struct VerificationKey: Equatable, Hashable {
+    /**
+     * The label reported when it matches (e.g. "2026-11").
+     */
+    public var label: String
+    /**
+     * The secret.
+     */
+    public var secret: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The label reported when it matches (e.g. "2026-11").
+         */label: String, 
+        /**
+         * The secret.
+         */secret: String) {
+        self.label = label
+        self.secret = secret
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VerificationKey: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerificationKey: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerificationKey {
+        return
+            try VerificationKey(
+                label: FfiConverterString.read(from: &buf), 
+                secret: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VerificationKey, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterString.write(value.secret, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerificationKey_lift(_ buf: RustBuffer) throws -> VerificationKey {
+    return try FfiConverterTypeVerificationKey.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerificationKey_lower(_ value: VerificationKey) -> RustBuffer {
+    return FfiConverterTypeVerificationKey.lower(value)
 }
 
 
@@ -2965,6 +3079,31 @@ fileprivate struct FfiConverterSequenceTypeHeader: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeVerificationKey: FfiConverterRustBuffer {
+    typealias SwiftType = [VerificationKey]
+
+    public static func write(_ value: [VerificationKey], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVerificationKey.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VerificationKey] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VerificationKey]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVerificationKey.read(from: &buf))
+        }
+        return seq
+    }
+}
 /**
  * The canonical string of a JSON object (SPEC §2).
  */
@@ -3159,6 +3298,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_partner_mobile_checksum_method_sandbox_open_payment_page() != 7074) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wallet_partner_mobile_checksum_method_sandbox_sign_messages_with() != 63224) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_partner_mobile_checksum_constructor_paymentsession_new() != 54502) {

@@ -725,6 +725,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_wallet_partner_mobile_checksum_method_sandbox_open_payment_page(
     ): Int
+    external fun uniffi_wallet_partner_mobile_checksum_method_sandbox_sign_messages_with(
+    ): Int
     external fun uniffi_wallet_partner_mobile_checksum_constructor_paymentsession_new(
     ): Int
     external fun uniffi_wallet_partner_mobile_checksum_constructor_paymentsession_restore(
@@ -796,6 +798,8 @@ internal object UniffiLib {
     external fun uniffi_wallet_partner_mobile_fn_method_sandbox_handle(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_wallet_partner_mobile_fn_method_sandbox_open_payment_page(`ptr`: Long,`url`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_wallet_partner_mobile_fn_method_sandbox_sign_messages_with(`ptr`: Long,`secret`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_wallet_partner_mobile_fn_func_canonical_string(`paramsJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1007,6 +1011,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_partner_mobile_checksum_method_sandbox_open_payment_page() and 0xFFFF) != 7074) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wallet_partner_mobile_checksum_method_sandbox_sign_messages_with() and 0xFFFF) != 63224) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_partner_mobile_checksum_constructor_paymentsession_new() and 0xFFFF) != 54502) {
@@ -2064,6 +2071,12 @@ public interface SandboxInterface {
      */
     fun `openPaymentPage`(`url`: kotlin.String)
     
+    /**
+     * Signs the callbacks and status answers it sends from now on with `secret` (`None`: the
+     * project's secret again): the platform during a secret rotation.
+     */
+    fun `signMessagesWith`(`secret`: kotlin.String?)
+    
     companion object
 }
 
@@ -2239,6 +2252,23 @@ open class Sandbox: Disposable, AutoCloseable, SandboxInterface
     
 
     
+    /**
+     * Signs the callbacks and status answers it sends from now on with `secret` (`None`: the
+     * project's secret again): the platform during a secret rotation.
+     */override fun `signMessagesWith`(`secret`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_wallet_partner_mobile_fn_method_sandbox_sign_messages_with(
+        it,
+        
+        FfiConverterOptionalString.lower(`secret`),_status)
+}
+    }
+    
+    
+
+    
 
     
 
@@ -2352,6 +2382,12 @@ data class CallbackView (
      * The callback key for a unique index (the core's `Message::key`).
      */
     var `key`: kotlin.String
+    , 
+    /**
+     * The label of the key that verified it ("current", or a previous secret's); `None`
+     * when not verified.
+     */
+    var `keyLabel`: kotlin.String? = null 
     
 ){
     
@@ -2382,6 +2418,7 @@ public object FfiConverterTypeCallbackView: FfiConverterRustBuffer<CallbackView>
             FfiConverterOptionalTypeRedirect.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -2399,7 +2436,8 @@ public object FfiConverterTypeCallbackView: FfiConverterRustBuffer<CallbackView>
             FfiConverterOptionalString.allocationSize(value.`currency`) +
             FfiConverterOptionalTypeRedirect.allocationSize(value.`redirect`) +
             FfiConverterBoolean.allocationSize(value.`verified`) +
-            FfiConverterString.allocationSize(value.`key`)
+            FfiConverterString.allocationSize(value.`key`) +
+            FfiConverterOptionalString.allocationSize(value.`keyLabel`)
     )
 
     override fun write(value: CallbackView, buf: ByteBuffer) {
@@ -2417,6 +2455,7 @@ public object FfiConverterTypeCallbackView: FfiConverterRustBuffer<CallbackView>
             FfiConverterOptionalTypeRedirect.write(value.`redirect`, buf)
             FfiConverterBoolean.write(value.`verified`, buf)
             FfiConverterString.write(value.`key`, buf)
+            FfiConverterOptionalString.write(value.`keyLabel`, buf)
     }
 }
 
@@ -2882,6 +2921,7 @@ public object FfiConverterTypePaymentView: FfiConverterRustBuffer<PaymentView> {
 
 /**
  * A project: id, platform URLs, and the secret only on a backend (`None` in an app).
+ * `Debug` never shows the secrets.
  */
 data class ProjectConfig (
     /**
@@ -2903,6 +2943,12 @@ data class ProjectConfig (
      * The Payment Page URL (`None`: the platform's).
      */
     var `paymentPageUrl`: kotlin.String?
+    , 
+    /**
+     * Previous secrets the backend still accepts messages signed with, in order (secret
+     * rotation; at most 3, labels unique, up to 64 bytes). Empty in an app.
+     */
+    var `previousSecrets`: List<VerificationKey> = listOf() 
     
 ){
     
@@ -2923,6 +2969,7 @@ public object FfiConverterTypeProjectConfig: FfiConverterRustBuffer<ProjectConfi
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceTypeVerificationKey.read(buf),
         )
     }
 
@@ -2930,7 +2977,8 @@ public object FfiConverterTypeProjectConfig: FfiConverterRustBuffer<ProjectConfi
             FfiConverterULong.allocationSize(value.`projectId`) +
             FfiConverterOptionalString.allocationSize(value.`secret`) +
             FfiConverterOptionalString.allocationSize(value.`gateUrl`) +
-            FfiConverterOptionalString.allocationSize(value.`paymentPageUrl`)
+            FfiConverterOptionalString.allocationSize(value.`paymentPageUrl`) +
+            FfiConverterSequenceTypeVerificationKey.allocationSize(value.`previousSecrets`)
     )
 
     override fun write(value: ProjectConfig, buf: ByteBuffer) {
@@ -2938,6 +2986,7 @@ public object FfiConverterTypeProjectConfig: FfiConverterRustBuffer<ProjectConfi
             FfiConverterOptionalString.write(value.`secret`, buf)
             FfiConverterOptionalString.write(value.`gateUrl`, buf)
             FfiConverterOptionalString.write(value.`paymentPageUrl`, buf)
+            FfiConverterSequenceTypeVerificationKey.write(value.`previousSecrets`, buf)
     }
 }
 
@@ -3198,6 +3247,54 @@ public object FfiConverterTypeStepView: FfiConverterRustBuffer<StepView> {
             FfiConverterOptionalTypeRedirect.write(value.`redirect`, buf)
             FfiConverterOptionalTypeHttpRequest.write(value.`statusRequest`, buf)
             FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
+    }
+}
+
+
+
+/**
+ * A previous secret under its label (secret rotation, backends only): callbacks signed with
+ * it still verify, and `CallbackView.key_label` names it.
+ */
+data class VerificationKey (
+    /**
+     * The label reported when it matches (e.g. "2026-11").
+     */
+    var `label`: kotlin.String
+    , 
+    /**
+     * The secret.
+     */
+    var `secret`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVerificationKey: FfiConverterRustBuffer<VerificationKey> {
+    override fun read(buf: ByteBuffer): VerificationKey {
+        return VerificationKey(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VerificationKey) = (
+            FfiConverterString.allocationSize(value.`label`) +
+            FfiConverterString.allocationSize(value.`secret`)
+    )
+
+    override fun write(value: VerificationKey, buf: ByteBuffer) {
+            FfiConverterString.write(value.`label`, buf)
+            FfiConverterString.write(value.`secret`, buf)
     }
 }
 
@@ -3799,6 +3896,34 @@ public object FfiConverterSequenceTypeHeader: FfiConverterRustBuffer<List<Header
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeHeader.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeVerificationKey: FfiConverterRustBuffer<List<VerificationKey>> {
+    override fun read(buf: ByteBuffer): List<VerificationKey> {
+        val len = buf.getInt()
+        return List<VerificationKey>(len) {
+            FfiConverterTypeVerificationKey.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<VerificationKey>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeVerificationKey.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<VerificationKey>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeVerificationKey.write(it, buf)
         }
     }
 }
