@@ -14,6 +14,6 @@ def test_py_typed_ships():
 
 def test_stubtest():
     pytest.importorskip("mypy")
-    result = subprocess.run([sys.executable, "-m", "mypy.stubtest", "wallet_partner._native", "--ignore-missing-stub"],
+    result = subprocess.run([sys.executable, "-m", "mypy.stubtest", "wallet_partner._native"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
