@@ -436,3 +436,42 @@ fn secrets_never_leak() {
         assert!(!t.contains(secret), "secret leaked in {t}");
     }
 }
+
+/// A correctly signed callback or status answer for another project is refused by the
+/// verification itself (2007), before any payment sees it; and `apply` refuses a callback whose
+/// project is not the payment's, even when it was verified with another `Project` value.
+#[test]
+fn messages_for_another_project() {
+    let key = SecretKey::new("bad-input-secret");
+    let mut other = success_callback();
+    other["project_id"] = json!(777);
+    let e = project().verify_callback(&signed(other.clone(), &key)).unwrap_err();
+    assert_eq!(e, Error::ProjectMismatch { expected: 48039, got: "777".into() });
+    let status = json!({"project_id": 777, "payment": other["payment"].clone(), "operations": []});
+    let e = project().verify_status_response(200, &signed(status, &key)).unwrap_err();
+    assert_eq!(e.code(), 2007);
+
+    let elsewhere = Project::new(777, key.clone());
+    let cb = elsewhere.verify_callback(&signed(other, &key)).unwrap();
+    let order = common::gate_order("p-1", 10_000);
+    let mut payment = Payment::new(&project(), order).unwrap();
+    let before = payment.snapshot();
+    assert_eq!(payment.apply(&project(), &cb, 1).unwrap_err().code(), 2007);
+    assert_eq!(payment.apply(&elsewhere, &cb, 1).unwrap_err().code(), 2007);
+    assert_eq!(payment.snapshot(), before);
+}
+
+/// What a verified callback exposes beyond its fields: its key (the message's) and its JSON.
+#[test]
+fn callback_key_and_json() {
+    let key = SecretKey::new("bad-input-secret");
+    let cb = project().verify_callback(&signed(success_callback(), &key)).unwrap();
+    assert_eq!(cb.key(), r#"[48039,"p-1",9007199254740993,"sale","success","success"]"#);
+    assert_eq!(cb.key(), cb.message().key());
+    let v: Value = serde_json::from_str(&cb.to_json()).unwrap();
+    assert_eq!(v["project_id"], 48039);
+    assert_eq!(v["payment"]["id"], "p-1");
+    assert_eq!(v["operation"]["id"], 9007199254740993u64);
+    assert_eq!(v["redirect"]["url"], "https://partner.example/pay");
+    assert!(!cb.to_json().contains("bad-input-secret"));
+}
