@@ -50,7 +50,7 @@ pub mod reconcile;
 pub mod redirect;
 pub mod request;
 pub mod response;
-#[cfg(feature = "sandbox")]
+#[cfg(feature = "sandbox-gate")]
 pub mod sandbox;
 pub mod signature;
 pub mod snapshot;

@@ -27,7 +27,9 @@
 //! # Ok::<(), wallet_partner::Error>(())
 //! ```
 
+#[cfg(feature = "data-api")]
 mod data;
+pub mod delivery;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
@@ -75,6 +77,40 @@ impl std::str::FromStr for SaleScenario {
     }
 }
 
+impl SaleScenario {
+    /// The scenario a sale of `paise` gets when nobody chose one, so that any HTTP client can
+    /// pick an outcome by its amount (`wallet-partner serve`): amounts ending in `13` are
+    /// declined (20000), `42` stay processing then succeed, `77` are declined by the partner
+    /// after the redirect, everything else succeeds after the redirect.
+    ///
+    /// ```
+    /// use wallet_partner::sandbox::SaleScenario;
+    /// assert_eq!(SaleScenario::for_amount(10_013), SaleScenario::Decline);
+    /// assert_eq!(SaleScenario::for_amount(10_042), SaleScenario::ProcessingThenSuccess);
+    /// assert_eq!(SaleScenario::for_amount(10_077), SaleScenario::RedirectThenDecline);
+    /// assert_eq!(SaleScenario::for_amount(10_000), SaleScenario::RedirectThenSuccess);
+    /// ```
+    pub fn for_amount(paise: u64) -> SaleScenario {
+        match paise % 100 {
+            13 => SaleScenario::Decline,
+            42 => SaleScenario::ProcessingThenSuccess,
+            77 => SaleScenario::RedirectThenDecline,
+            _ => SaleScenario::RedirectThenSuccess,
+        }
+    }
+
+    /// The name [`str::parse`] reads (`"redirect_then_success"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SaleScenario::Success => "success",
+            SaleScenario::Decline => "decline",
+            SaleScenario::RedirectThenSuccess => "redirect_then_success",
+            SaleScenario::RedirectThenDecline => "redirect_then_decline",
+            SaleScenario::ProcessingThenSuccess => "processing_then_success",
+        }
+    }
+}
+
 /// How a refund ends in the sandbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefundScenario {
@@ -82,6 +118,32 @@ pub enum RefundScenario {
     Success,
     /// Refund operation `decline`, code 3283; the payment stays `success`.
     Decline,
+}
+
+impl RefundScenario {
+    /// The scenario a refund of a payment of `paise` gets when nobody chose one: payments
+    /// whose amount ends in `31` are refused (3283), every other refund succeeds.
+    ///
+    /// ```
+    /// use wallet_partner::sandbox::RefundScenario;
+    /// assert_eq!(RefundScenario::for_amount(10_031), RefundScenario::Decline);
+    /// assert_eq!(RefundScenario::for_amount(10_000), RefundScenario::Success);
+    /// ```
+    pub fn for_amount(paise: u64) -> RefundScenario {
+        if paise % 100 == 31 {
+            RefundScenario::Decline
+        } else {
+            RefundScenario::Success
+        }
+    }
+
+    /// The name [`str::parse`] reads (`"success"` or `"decline"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundScenario::Success => "success",
+            RefundScenario::Decline => "decline",
+        }
+    }
 }
 
 impl std::str::FromStr for RefundScenario {
@@ -116,6 +178,24 @@ struct SandboxPayment {
     operations: Vec<Value>,
     redirect: Option<Value>,
     refund_requested: bool,
+    callback_url: Option<String>,
+    /// `return_url.success` and `return_url.decline` of a Gate sale.
+    return_urls: [Option<String>; 2],
+}
+
+/// An accepted sale, as [`Sandbox::sale_of`] shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaleInfo<'a> {
+    /// The amount in paise.
+    pub amount: u64,
+    /// `general.merchant_callback_url`, if the request had one.
+    pub callback_url: Option<&'a str>,
+    /// `return_url.success`.
+    pub return_success: Option<&'a str>,
+    /// `return_url.decline`.
+    pub return_decline: Option<&'a str>,
+    /// The payment's status on the platform (`processing`, `success`, ...).
+    pub status: &'a str,
 }
 
 /// The platform stand-in. Holds the project id and secret, like the real platform.
@@ -128,10 +208,13 @@ pub struct Sandbox {
     next_operation_id: u64,
     payments: BTreeMap<String, SandboxPayment>,
     /// The Data API's token and token secret, once enabled (see `data.rs`).
+    #[cfg(feature = "data-api")]
     data_api: Option<(String, SecretKey)>,
     /// The key callbacks and status answers are signed with, when not the project's (rotation
     /// tests: see [`Sandbox::sign_messages_with`]).
     message_key: Option<SecretKey>,
+    /// The base of redirect URLs (see [`Sandbox::set_partner_url`]).
+    partner_url: String,
 }
 
 impl Sandbox {
@@ -144,8 +227,10 @@ impl Sandbox {
             clock: 0,
             next_operation_id: 0,
             payments: BTreeMap::new(),
+            #[cfg(feature = "data-api")]
             data_api: None,
             message_key: None,
+            partner_url: "https://wallet-partner.example/pay".into(),
         };
         // Operation ids above 2^53, as on the platform.
         s.next_operation_id = (1u64 << 53) + (s.random() % 1_000_000_000);
@@ -230,7 +315,17 @@ impl Sandbox {
     /// [`Sandbox::enable_data_api`] was called, as the platform would.
     pub fn handle(&mut self, request: &HttpRequest) -> SandboxResponse {
         if let Some(i) = request.url.find("/v1/operations/") {
+            #[cfg(feature = "data-api")]
             return self.data_api_answer(&request.url[i..], &request.body);
+            #[cfg(not(feature = "data-api"))]
+            return Sandbox::error(
+                404,
+                "404",
+                &format!(
+                    "no Data API in this build (feature `data-api`): {}",
+                    &request.url[i..]
+                ),
+            );
         }
         let path = request
             .url
@@ -375,6 +470,17 @@ impl Sandbox {
         let customer_id = customer.str("id").ok().flatten().unwrap_or("").to_owned();
         let description = payment.str("description").ok().flatten().map(str::to_owned);
         self.register(payment_id, amount, customer_id, description);
+        let callback_url = root
+            .obj("general")
+            .ok()
+            .flatten()
+            .and_then(|g| g.str("merchant_callback_url").ok().flatten())
+            .map(str::to_owned);
+        let returns =
+            [ret.str("success"), ret.str("decline")].map(|r| r.ok().flatten().map(str::to_owned));
+        let p = self.payments.get_mut(payment_id).expect("registered");
+        p.callback_url = callback_url;
+        p.return_urls = returns;
         Ok(())
     }
 
@@ -395,6 +501,8 @@ impl Sandbox {
                 operations: Vec::new(),
                 redirect: None,
                 refund_requested: false,
+                callback_url: None,
+                return_urls: [None, None],
             },
         );
     }
@@ -578,44 +686,57 @@ impl Sandbox {
             })
     }
 
-    /// Ends an accepted sale: the signed callbacks the platform sends, in order.
+    /// Ends an accepted sale: the signed callbacks the platform sends, in order
+    /// ([`Sandbox::start_sale`] then [`Sandbox::finish_sale`]).
     pub fn complete_sale(
         &mut self,
         payment_id: &str,
         scenario: SaleScenario,
     ) -> Result<Vec<Vec<u8>>> {
-        let p = self.known(payment_id)?;
-        if !matches!(p.status, "processing" | "awaiting redirect result") {
-            return Err(Error::InvalidTransition {
-                action: "complete the sale of",
-                state: "a sandbox payment that already ended",
-            });
-        }
-        let mut out = Vec::new();
-        let first = match scenario {
+        let mut out = self.start_sale(payment_id, scenario)?;
+        out.extend(self.finish_sale(payment_id, scenario)?);
+        Ok(out)
+    }
+
+    /// The first half of a sale whose scenario has an intermediate step: the `awaiting
+    /// redirect result` callback (with the redirect to the partner) or the `processing` one;
+    /// nothing for the others. The payment stays unfinished until [`Sandbox::finish_sale`]:
+    /// status answers meanwhile say so, as the platform's do while the customer is away.
+    pub fn start_sale(&mut self, payment_id: &str, scenario: SaleScenario) -> Result<Vec<Vec<u8>>> {
+        self.unfinished(payment_id)?;
+        let status = match scenario {
             SaleScenario::RedirectThenSuccess | SaleScenario::RedirectThenDecline => {
-                Some("awaiting redirect result")
+                "awaiting redirect result"
             }
-            SaleScenario::ProcessingThenSuccess => Some("processing"),
-            _ => None,
+            SaleScenario::ProcessingThenSuccess => "processing",
+            _ => return Ok(Vec::new()),
         };
-        if let Some(status) = first {
-            if status == "awaiting redirect result" {
-                let token = self.token(24);
-                let merchant = format!("M{:06}", self.random() % 1_000_000);
-                let redirect = json!({
-                    "url": format!("https://wallet-partner.example/pay/{}", self.token(10)),
-                    "method": "POST",
-                    "body": {"txn_token": token, "merchant_id": merchant},
-                    "encrypted": []
-                });
-                self.payments.get_mut(payment_id).expect("known").redirect = Some(redirect);
-            }
-            self.set_status(payment_id, status);
-            let op = self.operation(payment_id, "sale", status, "", "");
-            self.push_op(payment_id, op.clone());
-            out.push(self.callback(payment_id, op)?);
+        if status == "awaiting redirect result" {
+            let token = self.token(24);
+            let merchant = format!("M{:06}", self.random() % 1_000_000);
+            let page_token = self.token(10);
+            let page = format!("{}/{page_token}", self.partner_url);
+            let redirect = json!({
+                "url": page,
+                "method": "POST",
+                "body": {"txn_token": token, "merchant_id": merchant},
+                "encrypted": []
+            });
+            self.payments.get_mut(payment_id).expect("known").redirect = Some(redirect);
         }
+        self.set_status(payment_id, status);
+        let op = self.operation(payment_id, "sale", status, "", "");
+        self.push_op(payment_id, op.clone());
+        Ok(vec![self.callback(payment_id, op)?])
+    }
+
+    /// The sale's result: the `success` or `decline` (20000) callback of `scenario`.
+    pub fn finish_sale(
+        &mut self,
+        payment_id: &str,
+        scenario: SaleScenario,
+    ) -> Result<Vec<Vec<u8>>> {
+        self.unfinished(payment_id)?;
         let (status, code, message) = match scenario {
             SaleScenario::Decline | SaleScenario::RedirectThenDecline => {
                 ("decline", "20000", "General decline")
@@ -625,8 +746,38 @@ impl Sandbox {
         self.set_status(payment_id, status);
         let op = self.operation(payment_id, "sale", status, code, message);
         self.push_op(payment_id, op.clone());
-        out.push(self.callback(payment_id, op)?);
-        Ok(out)
+        Ok(vec![self.callback(payment_id, op)?])
+    }
+
+    fn unfinished(&self, payment_id: &str) -> Result<()> {
+        let p = self.known(payment_id)?;
+        if matches!(p.status, "processing" | "awaiting redirect result") {
+            Ok(())
+        } else {
+            Err(Error::InvalidTransition {
+                action: "complete the sale of",
+                state: "a sandbox payment that already ended",
+            })
+        }
+    }
+
+    /// Where redirects send the customer: `redirect_data.url` is this base plus `/` and a
+    /// token (default `https://wallet-partner.example/pay`; `wallet-partner serve` points it
+    /// at its own partner page). A trailing `/` is dropped.
+    pub fn set_partner_url(&mut self, base: impl Into<String>) {
+        self.partner_url = base.into().trim_end_matches('/').to_owned();
+    }
+
+    /// What the sandbox keeps of an accepted sale that an HTTP stand-in needs: the amount
+    /// (for the scenario), where callbacks go, where the customer returns.
+    pub fn sale_of(&self, payment_id: &str) -> Option<SaleInfo<'_>> {
+        self.payments.get(payment_id).map(|p| SaleInfo {
+            amount: p.amount,
+            callback_url: p.callback_url.as_deref(),
+            return_success: p.return_urls[0].as_deref(),
+            return_decline: p.return_urls[1].as_deref(),
+            status: p.status,
+        })
     }
 
     /// Ends an accepted refund: the signed callback the platform sends.

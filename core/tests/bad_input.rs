@@ -445,10 +445,20 @@ fn messages_for_another_project() {
     let key = SecretKey::new("bad-input-secret");
     let mut other = success_callback();
     other["project_id"] = json!(777);
-    let e = project().verify_callback(&signed(other.clone(), &key)).unwrap_err();
-    assert_eq!(e, Error::ProjectMismatch { expected: 48039, got: "777".into() });
+    let e = project()
+        .verify_callback(&signed(other.clone(), &key))
+        .unwrap_err();
+    assert_eq!(
+        e,
+        Error::ProjectMismatch {
+            expected: 48039,
+            got: "777".into()
+        }
+    );
     let status = json!({"project_id": 777, "payment": other["payment"].clone(), "operations": []});
-    let e = project().verify_status_response(200, &signed(status, &key)).unwrap_err();
+    let e = project()
+        .verify_status_response(200, &signed(status, &key))
+        .unwrap_err();
     assert_eq!(e.code(), 2007);
 
     let elsewhere = Project::new(777, key.clone());
@@ -465,8 +475,13 @@ fn messages_for_another_project() {
 #[test]
 fn callback_key_and_json() {
     let key = SecretKey::new("bad-input-secret");
-    let cb = project().verify_callback(&signed(success_callback(), &key)).unwrap();
-    assert_eq!(cb.key(), r#"[48039,"p-1",9007199254740993,"sale","success","success"]"#);
+    let cb = project()
+        .verify_callback(&signed(success_callback(), &key))
+        .unwrap();
+    assert_eq!(
+        cb.key(),
+        r#"[48039,"p-1",9007199254740993,"sale","success","success"]"#
+    );
     assert_eq!(cb.key(), cb.message().key());
     let v: Value = serde_json::from_str(&cb.to_json()).unwrap();
     assert_eq!(v["project_id"], 48039);
