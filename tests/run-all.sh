@@ -83,3 +83,18 @@ if ! command -v mvn >/dev/null || ! command -v javac >/dev/null; then
     install_debian maven default-jdk-headless
 fi
 (cd mobile/kotlin && mvn -B -ntp test)
+
+section "Cross: the core's tests on aarch64 and armv7 (qemu), mobile static libraries, library size"
+if [ "${CI:-}" = true ] || [ -n "${WP_CROSS:-}" ]; then
+    need=""
+    for pair in qemu-aarch64:qemu-user aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu \
+        arm-linux-gnueabihf-gcc:gcc-arm-linux-gnueabihf; do
+        command -v "${pair%%:*}" >/dev/null || need="$need ${pair#*:}"
+    done
+    # shellcheck disable=SC2086
+    install_debian $need
+    bash tests/cross.sh
+else
+    echo "skipped: about 10 minutes on 2 cores, so it runs when CI=true (as on CI) or WP_CROSS=1;"
+    echo "alone: bash tests/cross.sh (needs qemu-user, gcc-aarch64-linux-gnu, gcc-arm-linux-gnueabihf)"
+fi
