@@ -1,0 +1,493 @@
+//! The HTTP stand-in: routes, the sandbox behind a lock, scenario scheduling and callback
+//! delivery with the platform's retries. Every platform rule (what a request must contain, the
+//! answers, the callbacks and their signatures, the scenario table, the retry schedule) is the
+//! core sandbox's; this module only moves bytes and waits.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use wallet_partner::sandbox::{delivery, RefundScenario, SaleScenario, Sandbox};
+use wallet_partner::{HttpRequest, SecretKey};
+
+use crate::events::{Attempt, Log};
+
+/// Sandbox time a `42` sale stays `processing` before it succeeds.
+const PROCESSING_MS: u64 = 5_000;
+/// The largest request body accepted (the core's own limit for messages).
+const MAX_BODY: usize = wallet_partner::signature::MAX_BODY_BYTES;
+/// How long the merchant has to answer one delivery, in real time.
+const DELIVERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// What `serve` was started with.
+pub struct Config {
+    pub project_id: u64,
+    pub key: SecretKey,
+    pub data_api: Option<(String, SecretKey)>,
+    pub seed: u64,
+    pub base_url: String,
+    pub callback_url: Option<String>,
+    pub time_scale: f64,
+    pub partner_auto_ms: u64,
+}
+
+/// A fault injected for one payment id (`POST /__sandbox/trigger`); each is used once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    /// The next callback is never delivered (logged with status 0).
+    DropCallback,
+    /// The next callback is delivered twice.
+    DuplicateCallback,
+    /// The sale's intermediate callback arrives after its result.
+    OutOfOrder,
+    /// The next Gate request is answered HTTP 500 without being processed.
+    Gate500,
+    /// The next Gate request gets no answer for 30 s (real time), then 500: past any client's
+    /// timeout, so the outcome is unknown to the client.
+    GateHang,
+}
+
+/// What a trigger chose for one payment.
+#[derive(Debug, Default)]
+struct Forced {
+    sale: Option<SaleScenario>,
+    refund: Option<RefundScenario>,
+    faults: Vec<Fault>,
+    /// Intermediate callbacks held back by `out_of_order` until the result went out.
+    held: Vec<Vec<u8>>,
+}
+
+/// A partner page: which payment, and how its sale ends when the customer pays.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub payment_id: String,
+    pub scenario: SaleScenario,
+}
+
+/// The server's state.
+pub struct Server {
+    config: Config,
+    sandbox: Mutex<Sandbox>,
+    forced: Mutex<HashMap<String, Forced>>,
+    pages: Mutex<HashMap<String, Page>>,
+    pub log: Log,
+    client: reqwest::Client,
+}
+
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A platform-style error body.
+pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({"status": "error", "code": code, "message": message});
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+impl Server {
+    /// A server over a fresh sandbox.
+    pub fn new(config: Config) -> Result<Server, String> {
+        let mut sandbox = Sandbox::new(config.project_id, config.key.clone(), config.seed);
+        sandbox.set_partner_url(format!("{}/partner", config.base_url));
+        if let Some((token, secret)) = &config.data_api {
+            sandbox
+                .enable_data_api(token, secret.clone())
+                .map_err(|e| format!("--data-token: {e}"))?;
+        }
+        let client = reqwest::Client::builder()
+            .timeout(DELIVERY_TIMEOUT)
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Server {
+            log: Log::new(config.time_scale),
+            config,
+            sandbox: Mutex::new(sandbox),
+            forced: Mutex::new(HashMap::new()),
+            pages: Mutex::new(HashMap::new()),
+            client,
+        })
+    }
+
+    fn take_fault(&self, payment_id: &str, which: &[Fault]) -> Option<Fault> {
+        let mut forced = locked(&self.forced);
+        let f = forced.get_mut(payment_id)?;
+        let i = f.faults.iter().position(|x| which.contains(x))?;
+        Some(f.faults.remove(i))
+    }
+
+    /// Sends `bodies` (callbacks about `payment_id`) to the merchant, each in its own task.
+    fn deliver(self: &Arc<Self>, payment_id: &str, bodies: Vec<Vec<u8>>) {
+        let url = {
+            let sandbox = locked(&self.sandbox);
+            sandbox
+                .sale_of(payment_id)
+                .and_then(|s| s.callback_url.map(str::to_owned))
+                .or_else(|| self.config.callback_url.clone())
+        };
+        for body in bodies {
+            let copies = match self
+                .take_fault(payment_id, &[Fault::DropCallback, Fault::DuplicateCallback])
+            {
+                Some(Fault::DropCallback) => 0,
+                Some(Fault::DuplicateCallback) => 2,
+                _ => 1,
+            };
+            let kind = callback_kind(&body);
+            if copies == 0 {
+                self.log.push(Attempt {
+                    payment_id: payment_id.to_owned(),
+                    callback: kind.clone(),
+                    attempt: 1,
+                    http_status: Some(0),
+                    at_ms: self.log.now_ms(),
+                    url: url.clone().unwrap_or_default(),
+                });
+            }
+            for _ in 0..copies {
+                let server = Arc::clone(self);
+                let (pid, kind, body, url) = (
+                    payment_id.to_owned(),
+                    kind.clone(),
+                    body.clone(),
+                    url.clone(),
+                );
+                tokio::spawn(async move { server.deliver_one(pid, kind, body, url).await });
+            }
+        }
+    }
+
+    /// One callback, retried on the platform's schedule until the merchant answers 200.
+    async fn deliver_one(
+        self: Arc<Self>,
+        payment_id: String,
+        kind: String,
+        body: Vec<u8>,
+        url: Option<String>,
+    ) {
+        let Some(url) = url else {
+            self.log.push(Attempt {
+                payment_id,
+                callback: kind,
+                attempt: 1,
+                http_status: None,
+                at_ms: self.log.now_ms(),
+                url: String::new(),
+            });
+            return;
+        };
+        let mut n = 1;
+        while let Some(wait) = delivery::delay_before_ms(n) {
+            tokio::time::sleep(self.log.real(wait)).await;
+            let status = self
+                .client
+                .post(&url)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body.clone())
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .ok();
+            self.log.push(Attempt {
+                payment_id: payment_id.clone(),
+                callback: kind.clone(),
+                attempt: n,
+                http_status: status,
+                at_ms: self.log.now_ms(),
+                url: url.clone(),
+            });
+            if status == Some(200) {
+                return;
+            }
+            n += 1;
+        }
+    }
+
+    /// After an accepted sale: the first callbacks now, the result when its time comes.
+    fn start_sale(self: &Arc<Self>, payment_id: &str) {
+        let scenario = {
+            let forced = locked(&self.forced);
+            forced.get(payment_id).and_then(|f| f.sale)
+        };
+        let (scenario, first) = {
+            let mut sandbox = locked(&self.sandbox);
+            let Some(sale) = sandbox.sale_of(payment_id) else {
+                return;
+            };
+            let scenario = scenario.unwrap_or(SaleScenario::for_amount(sale.amount));
+            (
+                scenario,
+                sandbox.start_sale(payment_id, scenario).unwrap_or_default(),
+            )
+        };
+        for body in &first {
+            if let Some(url) = redirect_url(body) {
+                if let Some(token) = url.rsplit('/').next() {
+                    locked(&self.pages).insert(
+                        token.to_owned(),
+                        Page {
+                            payment_id: payment_id.to_owned(),
+                            scenario,
+                        },
+                    );
+                }
+            }
+        }
+        if self.take_fault(payment_id, &[Fault::OutOfOrder]).is_some() {
+            let mut forced = locked(&self.forced);
+            forced
+                .entry(payment_id.to_owned())
+                .or_default()
+                .held
+                .extend(first);
+        } else {
+            self.deliver(payment_id, first);
+        }
+        let wait = match scenario {
+            SaleScenario::RedirectThenSuccess | SaleScenario::RedirectThenDecline => {
+                if self.config.partner_auto_ms == 0 {
+                    return;
+                }
+                self.config.partner_auto_ms
+            }
+            SaleScenario::ProcessingThenSuccess => PROCESSING_MS,
+            _ => 0,
+        };
+        let server = Arc::clone(self);
+        let pid = payment_id.to_owned();
+        tokio::spawn(async move {
+            tokio::time::sleep(server.log.real(wait)).await;
+            server.finish_sale(&pid, scenario);
+        });
+    }
+
+    /// Ends a sale (the partner's answer, or its time ran out); a sale already ended stays so.
+    pub fn finish_sale(self: &Arc<Self>, payment_id: &str, scenario: SaleScenario) {
+        let result = locked(&self.sandbox).finish_sale(payment_id, scenario);
+        if let Ok(mut bodies) = result {
+            let held = {
+                let mut forced = locked(&self.forced);
+                forced
+                    .get_mut(payment_id)
+                    .map(|f| std::mem::take(&mut f.held))
+                    .unwrap_or_default()
+            };
+            bodies.extend(held);
+            self.deliver(payment_id, bodies);
+        }
+    }
+
+    /// After an accepted refund: its callback.
+    fn complete_refund(self: &Arc<Self>, payment_id: &str) {
+        let forced = locked(&self.forced).get(payment_id).and_then(|f| f.refund);
+        let bodies = {
+            let mut sandbox = locked(&self.sandbox);
+            let Some(sale) = sandbox.sale_of(payment_id) else {
+                return;
+            };
+            let scenario = forced.unwrap_or(RefundScenario::for_amount(sale.amount));
+            sandbox
+                .complete_refund(payment_id, scenario)
+                .unwrap_or_default()
+        };
+        self.deliver(payment_id, bodies);
+    }
+
+    /// The partner page of `token`, if there is one.
+    pub fn page(&self, token: &str) -> Option<Page> {
+        locked(&self.pages).get(token).cloned()
+    }
+
+    /// The sale's amount, status and return URLs, for the partner page.
+    pub fn sale(&self, payment_id: &str) -> Option<(u64, String, Option<String>, Option<String>)> {
+        let sandbox = locked(&self.sandbox);
+        sandbox.sale_of(payment_id).map(|s| {
+            (
+                s.amount,
+                s.status.to_owned(),
+                s.return_success.map(str::to_owned),
+                s.return_decline.map(str::to_owned),
+            )
+        })
+    }
+}
+
+/// `sale:success`, `refund:decline`, ... (what the delivery log calls a callback).
+fn callback_kind(body: &[u8]) -> String {
+    match wallet_partner::callback::decode_unverified(body) {
+        Ok(cb) => {
+            let m = cb.message();
+            format!(
+                "{}:{}",
+                m.operation_type().unwrap_or("?"),
+                m.operation_status().unwrap_or(m.payment_status())
+            )
+        }
+        Err(_) => "unknown".into(),
+    }
+}
+
+fn redirect_url(body: &[u8]) -> Option<String> {
+    let cb = wallet_partner::callback::decode_unverified(body).ok()?;
+    cb.redirect.map(|r| r.url().to_owned())
+}
+
+/// The routes.
+pub fn router(server: Arc<Server>) -> Router {
+    Router::new()
+        .route("/v2/payment/wallet-partner/sale", post(gate))
+        .route("/v2/payment/wallet-partner/refund", post(gate))
+        .route("/v2/payment/status", post(gate))
+        .route("/v1/operations/get", post(data_api))
+        .route("/v1/operations/get-by-payment", post(data_api))
+        .route(
+            "/partner/{token}",
+            get(crate::partner::page).post(crate::partner::page),
+        )
+        .route("/partner/{token}/{choice}", post(crate::partner::choose))
+        .route("/__sandbox/events", get(events))
+        .route("/__sandbox/trigger", post(trigger))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(server)
+}
+
+/// The payment id of a Gate request, for routing faults (the sandbox checks everything else).
+fn payment_id_of(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    v["general"]["payment_id"].as_str().map(str::to_owned)
+}
+
+async fn gate(State(server): State<Arc<Server>>, uri: Uri, body: Bytes) -> Response {
+    let path = uri.path().to_owned();
+    let payment_id = payment_id_of(&body);
+    if let Some(pid) = &payment_id {
+        match server.take_fault(pid, &[Fault::Gate500, Fault::GateHang]) {
+            Some(Fault::GateHang) => {
+                tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                return error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "500",
+                    "Internal error (injected hang)",
+                );
+            }
+            Some(_) => {
+                return error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "500",
+                    "Internal error (injected)",
+                )
+            }
+            None => {}
+        }
+    }
+    let request = HttpRequest {
+        method: "POST".into(),
+        url: format!("{}{path}", server.config.base_url),
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: body.to_vec(),
+    };
+    let answer = locked(&server.sandbox).handle(&request);
+    if answer.http_status == 200 {
+        if let Some(pid) = &payment_id {
+            match path.as_str() {
+                "/v2/payment/wallet-partner/sale" => server.start_sale(pid),
+                "/v2/payment/wallet-partner/refund" => server.complete_refund(pid),
+                _ => {}
+            }
+        }
+    }
+    json_response(answer.http_status, answer.body)
+}
+
+fn json_response(status: u16, body: Vec<u8>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+async fn data_api(State(server): State<Arc<Server>>, uri: Uri, body: Bytes) -> Response {
+    let request = HttpRequest {
+        method: "POST".into(),
+        url: format!("{}{}", server.config.base_url, uri.path()),
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: body.to_vec(),
+    };
+    let answer = locked(&server.sandbox).handle(&request);
+    json_response(answer.http_status, answer.body)
+}
+
+async fn events(State(server): State<Arc<Server>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        server.log.to_json(),
+    )
+        .into_response()
+}
+
+/// `POST /__sandbox/trigger` `{"payment_id", "scenario"?, "refund_scenario"?, "fault"?}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    pub payment_id: String,
+    pub scenario: Option<String>,
+    pub refund_scenario: Option<String>,
+    pub fault: Option<Fault>,
+}
+
+async fn trigger(State(server): State<Arc<Server>>, body: Bytes) -> Response {
+    let t: Trigger = match serde_json::from_slice(&body) {
+        Ok(t) => t,
+        Err(e) => {
+            return error_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "2003",
+                &format!("trigger: {e}"),
+            )
+        }
+    };
+    let sale = match t
+        .scenario
+        .as_deref()
+        .map(str::parse::<SaleScenario>)
+        .transpose()
+    {
+        Ok(s) => s,
+        Err(e) => return error_response(StatusCode::BAD_REQUEST, "2004", &e.to_string()),
+    };
+    let refund = match t
+        .refund_scenario
+        .as_deref()
+        .map(str::parse::<RefundScenario>)
+        .transpose()
+    {
+        Ok(s) => s,
+        Err(e) => return error_response(StatusCode::BAD_REQUEST, "2004", &e.to_string()),
+    };
+    let mut forced = locked(&server.forced);
+    let f = forced.entry(t.payment_id.clone()).or_default();
+    if sale.is_some() {
+        f.sale = sale;
+    }
+    if refund.is_some() {
+        f.refund = refund;
+    }
+    f.faults.extend(t.fault);
+    let body = serde_json::json!({"status": "success", "payment_id": t.payment_id,
+        "scenario": f.sale.map(SaleScenario::as_str), "refund_scenario": f.refund.map(RefundScenario::as_str),
+        "pending_faults": f.faults.len()});
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}

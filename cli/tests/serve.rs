@@ -1,0 +1,316 @@
+//! `wallet-partner serve` over real HTTP on loopback: the binary is started by the test, a
+//! webhook (axum) answers 500 to the first delivery of one callback in five, and every payment
+//! of every scenario ends where the scenario table says, each transition applied once, with the
+//! retries in the delivery log. Bad input gets the platform's answers; the secret never shows.
+
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use axum::routing::post;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use wallet_partner::{
+    Action, Amount, Customer, Order, Payment, Project, Refund, ReturnUrl, SecretKey, StateKind,
+};
+
+const SECRET: &str = "serve-secret-\u{20b9}-never-printed";
+
+struct Served {
+    child: tokio::process::Child,
+    base: String,
+}
+
+async fn start(callback_url: &str, extra: &[&str]) -> Served {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_wallet-partner"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--project-id",
+            "48039",
+            "--callback-url",
+            callback_url,
+            "--time-scale",
+            "1000",
+            "--seed",
+            "7",
+        ])
+        .args(extra)
+        .env("WALLET_PARTNER_SECRET", SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start wallet-partner serve");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        .await
+        .expect("serve printed its address in time")
+        .unwrap()
+        .expect("a line");
+    let base = line
+        .strip_prefix("listening on ")
+        .expect("listening on http://…")
+        .to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{line}");
+    assert!(!line.contains(SECRET));
+    Served { child, base }
+}
+
+/// The merchant's webhook: stores every body; the first delivery of every fifth distinct
+/// callback is answered 500.
+#[derive(Default)]
+struct Hook {
+    received: Vec<Vec<u8>>,
+    seen: HashMap<Vec<u8>, u32>,
+    distinct: u32,
+}
+
+async fn webhook() -> (String, Arc<Mutex<Hook>>) {
+    let hook = Arc::new(Mutex::new(Hook::default()));
+    let state = Arc::clone(&hook);
+    let app = axum::Router::new().route(
+        "/hook",
+        post(move |body: Bytes| {
+            let state = Arc::clone(&state);
+            async move {
+                let mut h = state.lock().unwrap();
+                let body = body.to_vec();
+                let first = !h.seen.contains_key(&body);
+                if first {
+                    h.distinct += 1;
+                }
+                let n = h.distinct;
+                *h.seen.entry(body.clone()).or_default() += 1;
+                if first && n % 5 == 0 {
+                    return StatusCode::INTERNAL_SERVER_ERROR;
+                }
+                h.received.push(body);
+                StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}/hook"), hook)
+}
+
+fn order(id: &str, paise: u64) -> Order {
+    let customer = Customer {
+        id: "c-1".into(),
+        ip_address: Some("203.0.113.7".into()),
+        first_name: Some("Aarav".into()),
+        last_name: Some("Sharma".into()),
+        phone: Some("919876543210".into()),
+        email: Some("aarav@example.in".into()),
+    };
+    Order::new(
+        id,
+        Amount::new(paise).unwrap(),
+        customer,
+        ReturnUrl::new("https://shop.example/ok"),
+    )
+}
+
+async fn send(client: &reqwest::Client, req: wallet_partner::HttpRequest) -> (u16, Vec<u8>) {
+    let mut r = client.post(&req.url).body(req.body);
+    for (k, v) in req.headers {
+        r = r.header(k, v);
+    }
+    let resp = r.send().await.expect("the server answers");
+    let status = resp.status().as_u16();
+    (status, resp.bytes().await.unwrap().to_vec())
+}
+
+async fn json(r: reqwest::Response) -> serde_json::Value {
+    serde_json::from_slice(&r.bytes().await.unwrap()).unwrap()
+}
+
+/// Applies every callback received so far; returns how many transitions it made.
+fn apply_received(
+    project: &Project,
+    hook: &Mutex<Hook>,
+    payments: &mut HashMap<String, Payment>,
+    now: u64,
+) -> usize {
+    let bodies = std::mem::take(&mut hook.lock().unwrap().received);
+    let mut moved = 0;
+    for body in bodies {
+        let cb = project.verify_callback(&body).expect("a signed callback");
+        let p = payments
+            .get_mut(&cb.payment.id.to_string())
+            .expect("a payment of ours");
+        let before = p.version();
+        let step = p.apply(project, &cb, now).expect("applies");
+        assert!(step
+            .actions
+            .contains(&Action::AnswerCallback { http_status: 200 }));
+        moved += usize::from(p.version() != before);
+    }
+    moved
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_scenario_over_http_with_retries() {
+    let (hook_url, hook) = webhook().await;
+    let served = start(&hook_url, &["--partner-auto-ms", "2000"]).await;
+    let project = Project::new(48039, SecretKey::new(SECRET)).with_gate_url(&served.base);
+    let client = reqwest::Client::new();
+
+    // 10 payments of each ending: 00 succeeds after the redirect, 13 is declined, 42 is
+    // processing then succeeds, 77 is declined by the partner, 31 succeeds (its refund fails).
+    let endings = [
+        (0, StateKind::Succeeded),
+        (13, StateKind::Declined),
+        (42, StateKind::Succeeded),
+        (77, StateKind::Declined),
+        (31, StateKind::Succeeded),
+    ];
+    let mut payments = HashMap::new();
+    let mut expected = HashMap::new();
+    for i in 0..50u64 {
+        let (ending, want) = endings[(i % 5) as usize];
+        let id = format!("http-{i}");
+        let mut p = Payment::new(&project, order(&id, 10_000 + i * 100 + ending)).unwrap();
+        let (status, body) = send(&client, p.start_gate_sale(&project, 1).unwrap()).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        let _accepted = p.on_response(&project, status, &body, 2).unwrap();
+        payments.insert(id.clone(), p);
+        expected.insert(id, want);
+    }
+    let mut transitions = 0;
+    for _ in 0..200 {
+        transitions += apply_received(&project, &hook, &mut payments, 3);
+        if payments.iter().all(|(id, p)| p.kind() == expected[id]) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for (id, p) in &payments {
+        assert_eq!(p.kind(), expected[id], "{id}");
+    }
+
+    // Full refunds of the succeeded ones: those ending in 31 are declined (3283) and stay
+    // succeeded; the others end refunded.
+    let mut refunds = 0;
+    for (id, p) in payments.iter_mut() {
+        if p.kind() != StateKind::Succeeded {
+            continue;
+        }
+        let (status, body) = send(
+            &client,
+            p.refund(&project, &Refund::new("returned"), 4).unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200, "{id}: {}", String::from_utf8_lossy(&body));
+        let _accepted = p.on_response(&project, status, &body, 5).unwrap();
+        refunds += 1;
+    }
+    assert_eq!(refunds, 30);
+    for _ in 0..200 {
+        transitions += apply_received(&project, &hook, &mut payments, 6);
+        let done = payments.iter().all(|(id, p)| match p.kind() {
+            StateKind::RefundPending => false,
+            k => id.ends_with("31") == (k == StateKind::Succeeded) || k == StateKind::Declined,
+        });
+        if done {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for (id, p) in &payments {
+        let want = match expected[id] {
+            StateKind::Declined => StateKind::Declined,
+            _ if p.order().amount.paise() % 100 == 31 => StateKind::Succeeded,
+            _ => StateKind::Refunded,
+        };
+        assert_eq!(p.kind(), want, "{id}");
+    }
+    assert!(transitions >= 100, "{transitions} transitions");
+
+    // The delivery log shows the retries: every callback answered 500 once was delivered again.
+    let log = json(
+        client
+            .get(format!("{}/__sandbox/events", served.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let attempts = log["attempts"].as_array().unwrap();
+    let failed = attempts.iter().filter(|a| a["http_status"] == 500).count();
+    let retried = attempts
+        .iter()
+        .filter(|a| a["attempt"].as_u64() > Some(1) && a["http_status"] == 200)
+        .count();
+    assert!(failed >= 20, "{failed} deliveries answered 500");
+    assert_eq!(
+        failed, retried,
+        "each 500 was followed by a successful retry"
+    );
+    drop(served);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_the_platforms_answers_and_no_secret_shows() {
+    let (hook_url, _hook) = webhook().await;
+    let mut served = start(&hook_url, &[]).await;
+    let client = reqwest::Client::new();
+    let sale = format!("{}/v2/payment/wallet-partner/sale", served.base);
+    let post = |body: Vec<u8>| {
+        client
+            .post(&sale)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+    };
+
+    let r = post(b"{not json".to_vec()).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let v = json(r).await;
+    assert_eq!(v["code"], "2003");
+
+    let forged =
+        br#"{"general":{"project_id":48039,"payment_id":"f-1","signature":"AAAA"}}"#.to_vec();
+    let v = json(post(forged).await.unwrap()).await;
+    assert_eq!(v["code"], "3261");
+
+    let huge = vec![b' '; 10 * 1024 * 1024];
+    let status = post(huge).await.map(|r| r.status().as_u16()).unwrap_or(0);
+    assert!(status == 413 || status == 0, "a 10 MB body: {status}");
+
+    // The server still works afterwards.
+    let project = Project::new(48039, SecretKey::new(SECRET)).with_gate_url(&served.base);
+    let mut p = Payment::new(&project, order("after-bad-input", 10_000)).unwrap();
+    let (status, _) = send(&client, p.start_gate_sale(&project, 1).unwrap()).await;
+    assert_eq!(status, 200);
+    let (status, body) = send(
+        &client,
+        p.start_gate_sale(&project, 1)
+            .unwrap_or_else(|_| wallet_partner::request::gate_sale(&project, p.order()).unwrap()),
+    )
+    .await;
+    assert_eq!(
+        (
+            status,
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()["code"].clone()
+        ),
+        (400, serde_json::json!("3041"))
+    );
+
+    served.child.start_kill().unwrap();
+    let out = served.child.wait_with_output().await.unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !text.contains(SECRET),
+        "the secret appeared in the server's output"
+    );
+}
