@@ -57,10 +57,19 @@ echo "demo OK"
 python3 tests/docs/blocks.py rust
 
 section "Python: build and install the package in a fresh virtualenv, run pytest"
+# The browser test drives Debian's Chromium; with WP_REQUIRE_BROWSER=1 it fails, not skips,
+# where Chromium is missing. The HTTP tests start target/debug/wallet-partner (built above).
+need=""
+command -v chromium >/dev/null || need="$need chromium"
+command -v chromedriver >/dev/null || need="$need chromium-driver"
+# shellcheck disable=SC2086
+install_debian $need
+export WP_REQUIRE_BROWSER=1
+cargo build -q --locked -p wallet-partner-cli
 VENV="$(mktemp -d)/venv"
 python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --upgrade pip
-"$VENV/bin/python" -m pip install -q ./py pytest mypy ecommpay-sdk==1.0.6
+"$VENV/bin/python" -m pip install -q ./py pytest mypy ecommpay-sdk==1.0.6 selenium==4.51.0
 "$VENV/bin/python" -m pytest py/tests -q -p no:cacheprovider
 
 section "C and C++: C99 + GoogleTest under ASan/UBSan, example under valgrind, packaging"

@@ -6,6 +6,7 @@
 
 mod events;
 mod partner;
+mod payment_page;
 mod serve;
 mod server;
 mod trigger;

@@ -11,7 +11,7 @@ use wallet_partner::sandbox::SaleScenario;
 
 use crate::server::{error_response, Server};
 
-fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

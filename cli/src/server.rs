@@ -309,6 +309,32 @@ impl Server {
         locked(&self.pages).get(token).cloned()
     }
 
+    /// Registers a Payment Page URL as the customer opened it (its signature checked by the
+    /// sandbox, as the platform checks it).
+    pub fn open_payment_page(&self, url: &str) -> Result<(), wallet_partner::Error> {
+        locked(&self.sandbox).open_payment_page(url)
+    }
+
+    /// The customer chose the method on the Payment Page: the sale starts as a Gate sale does.
+    pub fn proceed(self: &Arc<Self>, payment_id: &str) {
+        self.start_sale(payment_id);
+    }
+
+    /// The partner page token of a payment's pending redirect, if it has one.
+    pub fn page_of(&self, payment_id: &str) -> Option<String> {
+        locked(&self.pages)
+            .iter()
+            .find(|(_, p)| p.payment_id == payment_id)
+            .map(|(token, _)| token.clone())
+    }
+
+    /// The Payment Page's forced method of a payment, if any.
+    pub fn method_of(&self, payment_id: &str) -> Option<String> {
+        locked(&self.sandbox)
+            .sale_of(payment_id)
+            .and_then(|s| s.payment_method.map(str::to_owned))
+    }
+
     /// The sale's amount, status and return URLs, for the partner page.
     pub fn sale(&self, payment_id: &str) -> Option<(u64, String, Option<String>, Option<String>)> {
         let sandbox = locked(&self.sandbox);
@@ -356,6 +382,11 @@ pub fn router(server: Arc<Server>) -> Router {
             get(crate::partner::page).post(crate::partner::page),
         )
         .route("/partner/{token}/{choice}", post(crate::partner::choose))
+        .route("/payment", get(crate::payment_page::open))
+        .route(
+            "/payment/{payment_id}/continue",
+            post(crate::payment_page::proceed),
+        )
         .route("/__sandbox/events", get(events))
         .route("/__sandbox/trigger", post(trigger))
         .layer(DefaultBodyLimit::max(MAX_BODY))

@@ -179,8 +179,12 @@ struct SandboxPayment {
     redirect: Option<Value>,
     refund_requested: bool,
     callback_url: Option<String>,
-    /// `return_url.success` and `return_url.decline` of a Gate sale.
+    /// Where the customer returns after success and after a decline: `return_url.success` and
+    /// `.decline` of a Gate sale, `merchant_success_url`/`merchant_fail_url` (else
+    /// `redirect_*_url`) of a Payment Page.
     return_urls: [Option<String>; 2],
+    /// The Payment Page's `force_payment_method`.
+    method: Option<String>,
 }
 
 /// An accepted sale, as [`Sandbox::sale_of`] shows it.
@@ -190,10 +194,13 @@ pub struct SaleInfo<'a> {
     pub amount: u64,
     /// `general.merchant_callback_url`, if the request had one.
     pub callback_url: Option<&'a str>,
-    /// `return_url.success`.
+    /// Where the customer returns after success: `return_url.success` (Gate), or
+    /// `merchant_success_url`, else `redirect_success_url` (Payment Page).
     pub return_success: Option<&'a str>,
-    /// `return_url.decline`.
+    /// After a decline: `return_url.decline`, or `merchant_fail_url`, else `redirect_fail_url`.
     pub return_decline: Option<&'a str>,
+    /// The Payment Page's `force_payment_method` (`wallet-partner` when the page preselects it).
+    pub payment_method: Option<&'a str>,
     /// The payment's status on the platform (`processing`, `success`, ...).
     pub status: &'a str,
 }
@@ -503,6 +510,7 @@ impl Sandbox {
                 refund_requested: false,
                 callback_url: None,
                 return_urls: [None, None],
+                method: None,
             },
         );
     }
@@ -548,7 +556,16 @@ impl Sandbox {
             .get("payment_description")
             .and_then(Value::as_str)
             .map(str::to_owned);
-        self.register(&get("payment_id"), amount, get("customer_id"), description);
+        let payment_id = get("payment_id");
+        self.register(&payment_id, amount, get("customer_id"), description);
+        let text = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_owned);
+        let p = self.payments.get_mut(&payment_id).expect("registered");
+        p.callback_url = text("merchant_callback_url");
+        p.return_urls = [
+            text("merchant_success_url").or_else(|| text("redirect_success_url")),
+            text("merchant_fail_url").or_else(|| text("redirect_fail_url")),
+        ];
+        p.method = text("force_payment_method");
         Ok(())
     }
 
@@ -776,6 +793,7 @@ impl Sandbox {
             callback_url: p.callback_url.as_deref(),
             return_success: p.return_urls[0].as_deref(),
             return_decline: p.return_urls[1].as_deref(),
+            payment_method: p.method.as_deref(),
             status: p.status,
         })
     }
