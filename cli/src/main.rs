@@ -7,6 +7,7 @@
 mod events;
 mod partner;
 mod payment_page;
+mod persist;
 mod serve;
 mod server;
 mod trigger;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use wallet_partner::SecretKey;
 
+use crate::persist::StateFile;
 use crate::server::{Config, Server};
 
 /// `serve`'s flags. Secrets never come from the command line (it shows in `ps`): the project's
@@ -41,6 +42,11 @@ pub struct Args {
     /// Read the project's secret from this file (first line) instead of WALLET_PARTNER_SECRET.
     #[arg(long)]
     secret_file: Option<PathBuf>,
+    /// Keep payments, pending callbacks, partner pages and timers in this file (written
+    /// atomically after every change); started again with it, the server resumes every pending
+    /// delivery. No secret is written to it.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
 }
 
 fn project_secret(args: &Args) -> Result<SecretKey, String> {
@@ -100,7 +106,11 @@ pub fn run(args: Args) -> Result<(), String> {
             time_scale: args.time_scale,
             partner_auto_ms: args.partner_auto_ms,
         };
-        let server = Arc::new(Server::new(config)?);
+        let server = Arc::new(Server::new(config, StateFile::new(args.state.clone()))?);
+        let (deliveries, timers) = server.resume();
+        if deliveries + timers > 0 {
+            eprintln!("wallet-partner: resumed {deliveries} pending callback deliveries and {timers} timers from --state");
+        }
         println!("listening on http://{addr}");
         use std::io::Write as _;
         let _ = std::io::stdout().flush();

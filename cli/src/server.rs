@@ -3,7 +3,8 @@
 //! answers, the callbacks and their signatures, the scenario table, the retry schedule) is the
 //! core sandbox's; this module only moves bytes and waits.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::body::Bytes;
@@ -17,6 +18,7 @@ use wallet_partner::sandbox::{delivery, RefundScenario, SaleScenario, Sandbox};
 use wallet_partner::{HttpRequest, SecretKey};
 
 use crate::events::{Attempt, Log};
+use crate::persist::{self, Pending, StateFile, Timer};
 
 /// Sandbox time a `42` sale stays `processing` before it succeeds.
 const PROCESSING_MS: u64 = 5_000;
@@ -71,12 +73,17 @@ pub struct Page {
     pub scenario: SaleScenario,
 }
 
-/// The server's state.
+/// The server's state. What must survive a restart (the sandbox, pending deliveries, timers,
+/// partner pages) is written to `--state` after every change.
 pub struct Server {
     config: Config,
     sandbox: Mutex<Sandbox>,
     forced: Mutex<HashMap<String, Forced>>,
-    pages: Mutex<HashMap<String, Page>>,
+    pages: Mutex<BTreeMap<String, persist::Page>>,
+    pending: Mutex<BTreeMap<u64, Pending>>,
+    timers: Mutex<BTreeMap<u64, Timer>>,
+    next_id: AtomicU64,
+    state: StateFile,
     pub log: Log,
     client: reqwest::Client,
 }
@@ -97,9 +104,15 @@ pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response
 }
 
 impl Server {
-    /// A server over a fresh sandbox.
-    pub fn new(config: Config) -> Result<Server, String> {
-        let mut sandbox = Sandbox::new(config.project_id, config.key.clone(), config.seed);
+    /// A server over a fresh sandbox, or over the one `state` holds (its pending deliveries
+    /// and timers are resumed by [`Server::resume`]).
+    pub fn new(config: Config, state: StateFile) -> Result<Server, String> {
+        let saved = state.load()?;
+        let mut sandbox = match &saved.sandbox {
+            Some(json) => Sandbox::restore(config.key.clone(), json)
+                .map_err(|e| format!("--state: the sandbox cannot be restored: {e}"))?,
+            None => Sandbox::new(config.project_id, config.key.clone(), config.seed),
+        };
         sandbox.set_partner_url(format!("{}/partner", config.base_url));
         if let Some((token, secret)) = &config.data_api {
             sandbox
@@ -110,14 +123,58 @@ impl Server {
             .timeout(DELIVERY_TIMEOUT)
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let next = saved
+            .pending
+            .keys()
+            .chain(saved.timers.keys())
+            .max()
+            .map_or(0, |m| m + 1);
         Ok(Server {
             log: Log::new(config.time_scale),
             config,
             sandbox: Mutex::new(sandbox),
             forced: Mutex::new(HashMap::new()),
-            pages: Mutex::new(HashMap::new()),
+            pages: Mutex::new(saved.pages),
+            pending: Mutex::new(saved.pending),
+            timers: Mutex::new(saved.timers),
+            next_id: AtomicU64::new(next),
+            state,
             client,
         })
+    }
+
+    /// Starts the deliveries and timers a restored state still has.
+    pub fn resume(self: &Arc<Self>) -> (usize, usize) {
+        let pending: Vec<u64> = locked(&self.pending).keys().copied().collect();
+        let timers: Vec<u64> = locked(&self.timers).keys().copied().collect();
+        for &id in &pending {
+            let server = Arc::clone(self);
+            tokio::spawn(async move { server.run_delivery(id).await });
+        }
+        for &id in &timers {
+            let server = Arc::clone(self);
+            tokio::spawn(async move { server.run_timer(id).await });
+        }
+        (pending.len(), timers.len())
+    }
+
+    /// Writes what must survive a restart (no-op without `--state`).
+    fn persist(&self) {
+        if !self.state.enabled() {
+            return;
+        }
+        let sandbox = locked(&self.sandbox).state_json();
+        let saved = persist::Saved {
+            sandbox: Some(sandbox),
+            pending: locked(&self.pending).clone(),
+            timers: locked(&self.timers).clone(),
+            pages: locked(&self.pages).clone(),
+        };
+        self.state.write(&saved);
+    }
+
+    fn due_in(&self, sandbox_ms: u64) -> u64 {
+        persist::unix_ms() + self.log.real(sandbox_ms).as_millis() as u64
     }
 
     fn take_fault(&self, payment_id: &str, which: &[Fault]) -> Option<Fault> {
@@ -136,6 +193,7 @@ impl Server {
                 .and_then(|s| s.callback_url.map(str::to_owned))
                 .or_else(|| self.config.callback_url.clone())
         };
+        let mut ids = Vec::new();
         for body in bodies {
             let copies = match self
                 .take_fault(payment_id, &[Fault::DropCallback, Fault::DuplicateCallback])
@@ -156,62 +214,89 @@ impl Server {
                 });
             }
             for _ in 0..copies {
-                let server = Arc::clone(self);
-                let (pid, kind, body, url) = (
-                    payment_id.to_owned(),
-                    kind.clone(),
-                    body.clone(),
-                    url.clone(),
-                );
-                tokio::spawn(async move { server.deliver_one(pid, kind, body, url).await });
+                let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+                let pending = Pending {
+                    payment_id: payment_id.to_owned(),
+                    kind: kind.clone(),
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                    url: url.clone(),
+                    attempt: 1,
+                    due_unix_ms: persist::unix_ms(),
+                };
+                locked(&self.pending).insert(id, pending);
+                ids.push(id);
             }
+        }
+        self.persist();
+        for id in ids {
+            let server = Arc::clone(self);
+            tokio::spawn(async move { server.run_delivery(id).await });
         }
     }
 
-    /// One callback, retried on the platform's schedule until the merchant answers 200.
-    async fn deliver_one(
-        self: Arc<Self>,
-        payment_id: String,
-        kind: String,
-        body: Vec<u8>,
-        url: Option<String>,
-    ) {
-        let Some(url) = url else {
+    /// One pending callback, retried on the platform's schedule until the merchant answers
+    /// 200; every attempt is logged and the next one stored before it is waited for.
+    async fn run_delivery(self: Arc<Self>, id: u64) {
+        loop {
+            let Some(p) = locked(&self.pending).get(&id).cloned() else {
+                return;
+            };
+            let wait = p.due_unix_ms.saturating_sub(persist::unix_ms());
+            tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+            let status = match &p.url {
+                Some(url) => self
+                    .client
+                    .post(url)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(p.body.clone())
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .ok(),
+                None => None,
+            };
             self.log.push(Attempt {
-                payment_id,
-                callback: kind,
-                attempt: 1,
-                http_status: None,
-                at_ms: self.log.now_ms(),
-                url: String::new(),
-            });
-            return;
-        };
-        let mut n = 1;
-        while let Some(wait) = delivery::delay_before_ms(n) {
-            tokio::time::sleep(self.log.real(wait)).await;
-            let status = self
-                .client
-                .post(&url)
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(body.clone())
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-                .ok();
-            self.log.push(Attempt {
-                payment_id: payment_id.clone(),
-                callback: kind.clone(),
-                attempt: n,
+                payment_id: p.payment_id.clone(),
+                callback: p.kind.clone(),
+                attempt: p.attempt,
                 http_status: status,
                 at_ms: self.log.now_ms(),
-                url: url.clone(),
+                url: p.url.clone().unwrap_or_default(),
             });
-            if status == Some(200) {
-                return;
+            let next = p.attempt + 1;
+            let delay = delivery::delay_before_ms(next);
+            {
+                let mut pending = locked(&self.pending);
+                match delay {
+                    Some(ms) if status != Some(200) && p.url.is_some() => {
+                        if let Some(e) = pending.get_mut(&id) {
+                            e.attempt = next;
+                            e.due_unix_ms = self.due_in(ms);
+                        }
+                    }
+                    _ => {
+                        pending.remove(&id);
+                    }
+                }
             }
-            n += 1;
+            self.persist();
         }
+    }
+
+    /// A sale's timer: the partner's automatic answer, or the end of `processing`.
+    async fn run_timer(self: Arc<Self>, id: u64) {
+        let Some(t) = locked(&self.timers).get(&id).cloned() else {
+            return;
+        };
+        let wait = t.due_unix_ms.saturating_sub(persist::unix_ms());
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        let scenario = t
+            .scenario
+            .parse()
+            .unwrap_or(SaleScenario::RedirectThenSuccess);
+        locked(&self.timers).remove(&id);
+        self.finish_sale(&t.payment_id, scenario);
+        self.persist();
     }
 
     /// After an accepted sale: the first callbacks now, the result when its time comes.
@@ -236,9 +321,9 @@ impl Server {
                 if let Some(token) = url.rsplit('/').next() {
                     locked(&self.pages).insert(
                         token.to_owned(),
-                        Page {
+                        persist::Page {
                             payment_id: payment_id.to_owned(),
-                            scenario,
+                            scenario: scenario.as_str().to_owned(),
                         },
                     );
                 }
@@ -251,6 +336,8 @@ impl Server {
                 .or_default()
                 .held
                 .extend(first);
+            drop(forced);
+            self.persist();
         } else {
             self.deliver(payment_id, first);
         }
@@ -264,12 +351,16 @@ impl Server {
             SaleScenario::ProcessingThenSuccess => PROCESSING_MS,
             _ => 0,
         };
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let timer = Timer {
+            payment_id: payment_id.to_owned(),
+            scenario: scenario.as_str().to_owned(),
+            due_unix_ms: self.due_in(wait),
+        };
+        locked(&self.timers).insert(id, timer);
+        self.persist();
         let server = Arc::clone(self);
-        let pid = payment_id.to_owned();
-        tokio::spawn(async move {
-            tokio::time::sleep(server.log.real(wait)).await;
-            server.finish_sale(&pid, scenario);
-        });
+        tokio::spawn(async move { server.run_timer(id).await });
     }
 
     /// Ends a sale (the partner's answer, or its time ran out); a sale already ended stays so.
@@ -306,7 +397,11 @@ impl Server {
 
     /// The partner page of `token`, if there is one.
     pub fn page(&self, token: &str) -> Option<Page> {
-        locked(&self.pages).get(token).cloned()
+        let page = locked(&self.pages).get(token).cloned()?;
+        Some(Page {
+            payment_id: page.payment_id,
+            scenario: page.scenario.parse().ok()?,
+        })
     }
 
     /// Registers a Payment Page URL as the customer opened it (its signature checked by the

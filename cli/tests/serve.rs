@@ -314,3 +314,101 @@ async fn bad_input_gets_the_platforms_answers_and_no_secret_shows() {
         "the secret appeared in the server's output"
     );
 }
+
+/// With `--state FILE`, a SIGKILL loses nothing: started again with the same file, the server
+/// delivers every callback still pending, continuing the attempt count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_callbacks_survive_sigkill() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let accept = Arc::new(AtomicBool::new(false));
+    let got: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let (a, g) = (Arc::clone(&accept), Arc::clone(&got));
+    let app = axum::Router::new().route(
+        "/hook",
+        post(move |body: Bytes| {
+            let (a, g) = (Arc::clone(&a), Arc::clone(&g));
+            async move {
+                if !a.load(Ordering::SeqCst) {
+                    return StatusCode::SERVICE_UNAVAILABLE;
+                }
+                g.lock().unwrap().push(body.to_vec());
+                StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let dir = std::env::temp_dir().join(format!("wp-serve-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("state.json");
+    let state_arg = state.to_str().unwrap().to_owned();
+    let flags = ["--state", state_arg.as_str(), "--partner-auto-ms", "200"];
+    // --time-scale 1000 from start(): the first retry 10 ms later, then ~84 ms, ... a few
+    // seconds before the 10th; kill it while retries are still pending.
+    let mut first = start(&hook, &flags).await;
+    let project = Project::new(48039, SecretKey::new(SECRET)).with_gate_url(&first.base);
+    let client = reqwest::Client::new();
+    let mut p = Payment::new(&project, order("kill-1", 10_000)).unwrap();
+    let (status, body) = send(&client, p.start_gate_sale(&project, 1).unwrap()).await;
+    assert_eq!(status, 200);
+    let _accepted = p.on_response(&project, status, &body, 2).unwrap();
+    // Wait until both callbacks (redirect, then success) were refused at least once.
+    let events = format!("{}/__sandbox/events", first.base);
+    for _ in 0..200 {
+        let log = json(client.get(&events).send().await.unwrap()).await;
+        let kinds: std::collections::HashSet<String> = log["attempts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["http_status"] == 503)
+            .map(|a| a["callback"].as_str().unwrap().to_owned())
+            .collect();
+        if kinds.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    first.child.start_kill().unwrap(); // SIGKILL
+    first.child.wait().await.unwrap();
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(!saved.contains(SECRET), "the state file holds no secret");
+    assert!(saved.contains("kill-1"));
+
+    accept.store(true, Ordering::SeqCst);
+    let second = start(&hook, &flags).await;
+    let mut delivered = Vec::new();
+    for _ in 0..400 {
+        delivered.extend(std::mem::take(&mut *got.lock().unwrap()));
+        if delivered.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        delivered.len(),
+        2,
+        "both pending callbacks arrived after the restart"
+    );
+    for body in &delivered {
+        let cb = project.verify_callback(body).unwrap();
+        let _step = p.apply(&project, &cb, 3).unwrap();
+    }
+    assert_eq!(p.kind(), StateKind::Succeeded);
+    let log = json(
+        client
+            .get(format!("{}/__sandbox/events", second.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let resumed = log["attempts"].as_array().unwrap();
+    assert!(
+        resumed.iter().all(|a| a["attempt"].as_u64() >= Some(2)),
+        "attempts continue: {resumed:?}"
+    );
+    drop(second);
+    let _ = std::fs::remove_dir_all(&dir);
+}

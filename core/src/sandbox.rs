@@ -30,6 +30,7 @@
 #[cfg(feature = "data-api")]
 mod data;
 pub mod delivery;
+mod state;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
@@ -169,12 +170,13 @@ pub struct SandboxResponse {
     pub body: Vec<u8>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct SandboxPayment {
     amount: u64,
     customer_id: String,
     description: Option<String>,
-    status: &'static str,
+    #[serde(with = "state::status")]
+    status: state::StatusName,
     operations: Vec<Value>,
     redirect: Option<Value>,
     refund_requested: bool,
