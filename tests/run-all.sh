@@ -79,6 +79,8 @@ for pair in cmake:cmake ninja:ninja-build valgrind:valgrind pkg-config:pkg-confi
 done
 [ -f /usr/include/gtest/gtest.h ] || need="$need libgtest-dev"
 [ -f /usr/include/nlohmann/json.hpp ] || need="$need nlohmann-json3-dev"
+# The POS example's HTTP mode (pos --http) and its CTest against wallet-partner serve.
+command -v curl-config >/dev/null || need="$need libcurl4-openssl-dev"
 # shellcheck disable=SC2086
 install_debian $need
 BUILD_FFI="$(mktemp -d)/ffi"
