@@ -12,9 +12,10 @@ use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::routing::post;
 use tokio::io::{AsyncBufReadExt, BufReader};
-use wallet_partner::{
-    Action, Amount, Customer, Order, Payment, Project, Refund, ReturnUrl, SecretKey, StateKind,
-};
+use wallet_partner::{Action, Payment, Project, Refund, SecretKey, StateKind};
+
+mod support;
+use support::order;
 
 const SECRET: &str = "serve-secret-\u{20b9}-never-printed";
 
@@ -97,23 +98,6 @@ async fn webhook() -> (String, Arc<Mutex<Hook>>) {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (format!("http://{addr}/hook"), hook)
-}
-
-fn order(id: &str, paise: u64) -> Order {
-    let customer = Customer {
-        id: "c-1".into(),
-        ip_address: Some("203.0.113.7".into()),
-        first_name: Some("Aarav".into()),
-        last_name: Some("Sharma".into()),
-        phone: Some("919876543210".into()),
-        email: Some("aarav@example.in".into()),
-    };
-    Order::new(
-        id,
-        Amount::new(paise).unwrap(),
-        customer,
-        ReturnUrl::new("https://shop.example/ok"),
-    )
 }
 
 async fn send(client: &reqwest::Client, req: wallet_partner::HttpRequest) -> (u16, Vec<u8>) {
