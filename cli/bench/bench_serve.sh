@@ -14,7 +14,7 @@ work="$(mktemp -d)"
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
 # Enough distinct payments that no id repeats within the run (each would be a 3041).
 target/release/examples/sale_bodies 400000 bench-secret > "$work/bodies.jsonl"
-export WP_BODIES="$work/bodies.jsonl"
+export WP_BODIES="$work/bodies.jsonl" WP_THREADS=2
 
 start() { # name command...: prints the base URL of the server it starts
     local name="$1"

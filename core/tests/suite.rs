@@ -12,6 +12,8 @@ mod naive;
 mod bad_input;
 #[path = "lifecycle.rs"]
 mod lifecycle;
+#[path = "names.rs"]
+mod names;
 #[path = "properties.rs"]
 mod properties;
 #[path = "rotation.rs"]
