@@ -366,7 +366,7 @@ impl Server {
     /// Ends a sale (the partner's answer, or its time ran out); a sale already ended stays so.
     pub fn finish_sale(self: &Arc<Self>, payment_id: &str, scenario: SaleScenario) {
         let result = locked(&self.sandbox).finish_sale(payment_id, scenario);
-        if let Ok(mut bodies) = result {
+        if let Ok(bodies) = result {
             let held = {
                 let mut forced = locked(&self.forced);
                 forced
@@ -374,8 +374,22 @@ impl Server {
                     .map(|f| std::mem::take(&mut f.held))
                     .unwrap_or_default()
             };
-            bodies.extend(held);
+            let result_kind = bodies.first().map(|b| callback_kind(b));
             self.deliver(payment_id, bodies);
+            if let (false, Some(kind)) = (held.is_empty(), result_kind) {
+                // Out of order on purpose: the held callbacks go once the result was tried.
+                let server = Arc::clone(self);
+                let pid = payment_id.to_owned();
+                tokio::spawn(async move {
+                    for _ in 0..400 {
+                        if server.log.tried(&pid, &kind) {
+                            break;
+                        }
+                        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    }
+                    server.deliver(&pid, held);
+                });
+            }
         }
     }
 

@@ -71,6 +71,11 @@ struct Hook {
 }
 
 async fn webhook() -> (String, Arc<Mutex<Hook>>) {
+    webhook_failing(5).await
+}
+
+/// The webhook, failing the first delivery of every `every`-th distinct callback (0: never).
+async fn webhook_failing(every: u32) -> (String, Arc<Mutex<Hook>>) {
     let hook = Arc::new(Mutex::new(Hook::default()));
     let state = Arc::clone(&hook);
     let app = axum::Router::new().route(
@@ -86,7 +91,7 @@ async fn webhook() -> (String, Arc<Mutex<Hook>>) {
                 }
                 let n = h.distinct;
                 *h.seen.entry(body.clone()).or_default() += 1;
-                if first && n % 5 == 0 {
+                if first && every > 0 && n % every == 0 {
                     return StatusCode::INTERNAL_SERVER_ERROR;
                 }
                 h.received.push(body);
@@ -395,4 +400,129 @@ async fn pending_callbacks_survive_sigkill() {
     );
     drop(second);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Faults on purpose, one payment each, through `POST /__sandbox/trigger`: a dropped callback
+/// never arrives (logged as status 0), a duplicated one arrives twice, out of order the redirect
+/// arrives after the result, a forced scenario overrides the amount table, and a Gate 500 is
+/// answered without the sale being made (a retry then succeeds).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_on_purpose() {
+    let (hook_url, hook) = webhook_failing(0).await;
+    let served = start(&hook_url, &["--partner-auto-ms", "2000"]).await;
+    let project = Project::new(48039, SecretKey::new(SECRET)).with_gate_url(&served.base);
+    let client = reqwest::Client::new();
+    let trigger = |body: serde_json::Value| {
+        client
+            .post(format!("{}/__sandbox/trigger", served.base))
+            .body(body.to_string())
+            .send()
+    };
+    for (pid, t) in [
+        (
+            "f-drop",
+            serde_json::json!({"payment_id": "f-drop", "fault": "drop_callback"}),
+        ),
+        (
+            "f-dup",
+            serde_json::json!({"payment_id": "f-dup", "fault": "duplicate_callback"}),
+        ),
+        (
+            "f-order",
+            serde_json::json!({"payment_id": "f-order", "fault": "out_of_order"}),
+        ),
+        (
+            "f-scenario",
+            serde_json::json!({"payment_id": "f-scenario", "scenario": "decline"}),
+        ),
+        (
+            "f-500",
+            serde_json::json!({"payment_id": "f-500", "fault": "gate500"}),
+        ),
+    ] {
+        let r = trigger(t).await.unwrap();
+        assert_eq!(r.status(), 200, "{pid}");
+    }
+    let bad = trigger(serde_json::json!({"payment_id": "x", "scenario": "teleport"}))
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let bad = trigger(serde_json::json!({"payment_id": "x", "fault": "explode"}))
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+
+    let mut payments = HashMap::new();
+    for pid in ["f-drop", "f-dup", "f-order", "f-scenario", "f-500"] {
+        let mut p = Payment::new(&project, order(pid, 10_000)).unwrap();
+        let sale = p.start_gate_sale(&project, 1).unwrap();
+        let (mut status, mut body) = send(&client, sale.clone()).await;
+        if pid == "f-500" {
+            assert_eq!(status, 500, "the injected failure");
+            (status, body) = send(&client, sale).await; // the same request again: now made
+        }
+        assert_eq!(status, 200, "{pid}: {}", String::from_utf8_lossy(&body));
+        let _accepted = p.on_response(&project, status, &body, 2).unwrap();
+        payments.insert(pid.to_owned(), p);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let log = json(
+        client
+            .get(format!("{}/__sandbox/events", served.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let attempts = log["attempts"].as_array().unwrap();
+    let of = |pid: &str| -> Vec<(String, u64)> {
+        attempts
+            .iter()
+            .filter(|a| a["payment_id"] == pid && a["http_status"] != 500)
+            .map(|a| {
+                (
+                    a["callback"].as_str().unwrap().to_owned(),
+                    a["http_status"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let redirect = "sale:awaiting redirect result".to_owned();
+    let success = "sale:success".to_owned();
+    let sorted = |mut v: Vec<(String, u64)>| {
+        v.sort();
+        v
+    };
+    assert_eq!(
+        sorted(of("f-drop")),
+        [(redirect.clone(), 0), (success.clone(), 200)],
+        "the redirect dropped"
+    );
+    let dup = of("f-dup");
+    assert_eq!(
+        dup.iter()
+            .filter(|(k, s)| *k == redirect && *s == 200)
+            .count(),
+        2,
+        "{dup:?}"
+    );
+    assert_eq!(
+        of("f-order"),
+        [(success.clone(), 200), (redirect.clone(), 200)],
+        "result first"
+    );
+    assert_eq!(of("f-scenario"), [("sale:decline".to_owned(), 200)]);
+    assert_eq!(sorted(of("f-500")), [(redirect, 200), (success, 200)]);
+
+    // Applied in the order they arrived, each payment still ends where its scenario says.
+    let received = std::mem::take(&mut hook.lock().unwrap().received);
+    for body in received {
+        let cb = project.verify_callback(&body).unwrap();
+        let p = payments.get_mut(cb.payment.id.as_str()).unwrap();
+        let _step = p.apply(&project, &cb, 3).unwrap();
+    }
+    assert_eq!(payments["f-scenario"].kind(), StateKind::Declined);
+    for pid in ["f-drop", "f-dup", "f-order", "f-500"] {
+        assert_eq!(payments[pid].kind(), StateKind::Succeeded, "{pid}");
+    }
 }
