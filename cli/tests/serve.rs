@@ -115,6 +115,18 @@ async fn send(client: &reqwest::Client, req: wallet_partner::HttpRequest) -> (u1
     (status, resp.bytes().await.unwrap().to_vec())
 }
 
+/// The server's delivery log (`GET /__sandbox/events`).
+async fn events(client: &reqwest::Client, base: &str) -> serde_json::Value {
+    json(
+        client
+            .get(format!("{base}/__sandbox/events"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
 async fn json(r: reqwest::Response) -> serde_json::Value {
     serde_json::from_slice(&r.bytes().await.unwrap()).unwrap()
 }
@@ -222,14 +234,7 @@ async fn every_scenario_over_http_with_retries() {
     assert!(transitions >= 100, "{transitions} transitions");
 
     // The delivery log shows the retries: every callback answered 500 once was delivered again.
-    let log = json(
-        client
-            .get(format!("{}/__sandbox/events", served.base))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let log = events(&client, &served.base).await;
     let attempts = log["attempts"].as_array().unwrap();
     let failed = attempts.iter().filter(|a| a["http_status"] == 500).count();
     let retried = attempts
@@ -344,9 +349,8 @@ async fn pending_callbacks_survive_sigkill() {
     assert_eq!(status, 200);
     let _accepted = p.on_response(&project, status, &body, 2).unwrap();
     // Wait until both callbacks (redirect, then success) were refused at least once.
-    let events = format!("{}/__sandbox/events", first.base);
     for _ in 0..200 {
-        let log = json(client.get(&events).send().await.unwrap()).await;
+        let log = events(&client, &first.base).await;
         let kinds: std::collections::HashSet<String> = log["attempts"]
             .as_array()
             .unwrap()
@@ -385,14 +389,7 @@ async fn pending_callbacks_survive_sigkill() {
         let _step = p.apply(&project, &cb, 3).unwrap();
     }
     assert_eq!(p.kind(), StateKind::Succeeded);
-    let log = json(
-        client
-            .get(format!("{}/__sandbox/events", second.base))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let log = events(&client, &second.base).await;
     let resumed = log["attempts"].as_array().unwrap();
     assert!(
         resumed.iter().all(|a| a["attempt"].as_u64() >= Some(2)),
@@ -466,14 +463,7 @@ async fn faults_on_purpose() {
         payments.insert(pid.to_owned(), p);
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let log = json(
-        client
-            .get(format!("{}/__sandbox/events", served.base))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let log = events(&client, &served.base).await;
     let attempts = log["attempts"].as_array().unwrap();
     let of = |pid: &str| -> Vec<(String, u64)> {
         attempts
