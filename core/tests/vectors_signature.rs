@@ -222,3 +222,25 @@ fn hand_written_verify_cases() {
         }
     }
 }
+
+/// Variant (b), nested `signature` keys removed in natural order, verifies on its own even where
+/// byte order would sort the keys differently (`a9` before `a10` naturally, after it by bytes),
+/// so it cannot be mistaken for its byte-order twin (d).
+#[test]
+fn nested_removed_in_natural_order_where_byte_order_differs() {
+    use wallet_partner::signature::{canonical_string, sign_string, verify};
+    let key = wallet_partner::SecretKey::new("variant-b");
+    let stripped = serde_json::json!({"payment": {"id": "p"}, "a9": 1, "a10": 2});
+    let canonical = canonical_string(&stripped).unwrap();
+    assert_eq!(canonical, "a9:1;a10:2;payment:id:p");
+    let mut body =
+        serde_json::json!({"payment": {"id": "p", "signature": "inner"}, "a9": 1, "a10": 2});
+    body["signature"] = sign_string(&canonical, &key).into();
+    verify(&body, &key).unwrap();
+    assert_eq!(
+        verify(&body, &wallet_partner::SecretKey::new("other"))
+            .unwrap_err()
+            .code(),
+        2002
+    );
+}
