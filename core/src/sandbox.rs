@@ -203,6 +203,9 @@ pub struct SaleInfo<'a> {
     pub return_decline: Option<&'a str>,
     /// The Payment Page's `force_payment_method` (`wallet-partner` when the page preselects it).
     pub payment_method: Option<&'a str>,
+    /// Where the customer is sent (`redirect_data.url`) while the sale awaits the redirect's
+    /// result.
+    pub redirect_url: Option<&'a str>,
     /// The payment's status on the platform (`processing`, `success`, ...).
     pub status: &'a str,
 }
@@ -394,9 +397,9 @@ impl Sandbox {
         }
     }
 
-    fn sale(
+    fn sale<'t>(
         &mut self,
-        root: &Obj<'_>,
+        root: &Obj<'t>,
         payment_id: &str,
     ) -> std::result::Result<(), SandboxResponse> {
         let missing =
@@ -455,20 +458,21 @@ impl Sandbox {
             return Err(missing("return_url.success"));
         }
         // Outgoing URLs are checked as the core checks them (one rule, in order.rs).
+        let given = |r: Result<Option<&'t str>>| r.ok().flatten();
+        let (success, decline) = (given(ret.str("success")), given(ret.str("decline")));
+        let callback_url = root
+            .obj("general")
+            .ok()
+            .flatten()
+            .and_then(|g| given(g.str("merchant_callback_url")));
         let urls = [
-            ("return_url.success", ret.str("success")),
-            ("return_url.decline", ret.str("decline")),
-            ("return_url.return", ret.str("return")),
-            (
-                "general.merchant_callback_url",
-                root.obj("general")
-                    .ok()
-                    .flatten()
-                    .map_or(Ok(None), |g| g.str("merchant_callback_url")),
-            ),
+            ("return_url.success", success),
+            ("return_url.decline", decline),
+            ("return_url.return", given(ret.str("return"))),
+            ("general.merchant_callback_url", callback_url),
         ];
         for (field, value) in urls {
-            if let Ok(Some(url)) = value {
+            if let Some(url) = value {
                 crate::order::validate_outgoing_url(field, url)
                     .map_err(|e| Sandbox::error(400, "2004", &e.to_string()))?;
             }
@@ -478,28 +482,20 @@ impl Sandbox {
         }
         let customer_id = customer.str("id").ok().flatten().unwrap_or("").to_owned();
         let description = payment.str("description").ok().flatten().map(str::to_owned);
-        self.register(payment_id, amount, customer_id, description);
-        let callback_url = root
-            .obj("general")
-            .ok()
-            .flatten()
-            .and_then(|g| g.str("merchant_callback_url").ok().flatten())
-            .map(str::to_owned);
-        let returns =
-            [ret.str("success"), ret.str("decline")].map(|r| r.ok().flatten().map(str::to_owned));
-        let p = self.payments.get_mut(payment_id).expect("registered");
-        p.callback_url = callback_url;
-        p.return_urls = returns;
+        let p = self.register(payment_id, amount, customer_id, description);
+        p.callback_url = callback_url.map(str::to_owned);
+        p.return_urls = [success, decline].map(|u| u.map(str::to_owned));
         Ok(())
     }
 
+    /// Adds an accepted payment, waiting for its outcome; returns it for the caller's details.
     fn register(
         &mut self,
         payment_id: &str,
         amount: u64,
         customer_id: String,
         description: Option<String>,
-    ) {
+    ) -> &mut SandboxPayment {
         self.payments.insert(
             payment_id.to_owned(),
             SandboxPayment {
@@ -515,6 +511,7 @@ impl Sandbox {
                 method: None,
             },
         );
+        self.payments.get_mut(payment_id).expect("just inserted")
     }
 
     /// Registers a payment launched through a Payment Page URL (signature checked), as if the
@@ -526,13 +523,8 @@ impl Sandbox {
             params.insert(k.into_owned(), Value::String(v.into_owned()));
         }
         signature::verify(&Value::Object(params.clone()), &self.key)?;
-        let get = |k: &str| {
-            params
-                .get(k)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned()
-        };
+        let text = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_owned);
+        let get = |k: &str| text(k).unwrap_or_default();
         let amount: u64 = get("payment_amount")
             .parse()
             .map_err(|_| Error::malformed("payment_amount", "expected an integer"))?;
@@ -554,14 +546,12 @@ impl Sandbox {
                 crate::order::validate_outgoing_url(field, url)?;
             }
         }
-        let description = params
-            .get("payment_description")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let payment_id = get("payment_id");
-        self.register(&payment_id, amount, get("customer_id"), description);
-        let text = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_owned);
-        let p = self.payments.get_mut(&payment_id).expect("registered");
+        let p = self.register(
+            &get("payment_id"),
+            amount,
+            get("customer_id"),
+            text("payment_description"),
+        );
         p.callback_url = text("merchant_callback_url");
         p.return_urls = [
             text("merchant_success_url").or_else(|| text("redirect_success_url")),
@@ -796,6 +786,11 @@ impl Sandbox {
             return_success: p.return_urls[0].as_deref(),
             return_decline: p.return_urls[1].as_deref(),
             payment_method: p.method.as_deref(),
+            redirect_url: p
+                .redirect
+                .as_ref()
+                .filter(|_| p.status == "awaiting redirect result")
+                .and_then(|r| r["url"].as_str()),
             status: p.status,
         })
     }
