@@ -23,7 +23,9 @@ pub async fn page(State(server): State<Arc<Server>>, Path(token): Path<String>) 
     let Some(page) = server.page(&token) else {
         return error_response(StatusCode::NOT_FOUND, "3061", "No such partner page");
     };
-    let Some((amount, status, _, _)) = server.sale(&page.payment_id) else {
+    let Some((amount, status)) =
+        server.with_sale(&page.payment_id, |s| (s.amount, s.status.to_owned()))
+    else {
         return error_response(StatusCode::NOT_FOUND, "3061", "Transaction not found");
     };
     let token = escape(&token);
@@ -56,16 +58,26 @@ pub async fn choose(
         _ => return error_response(StatusCode::NOT_FOUND, "404", "Choose pay or cancel"),
     };
     server.finish_sale(&page.payment_id, scenario);
-    let Some((_, status, success, decline)) = server.sale(&page.payment_id) else {
-        return error_response(StatusCode::NOT_FOUND, "3061", "Transaction not found");
-    };
-    let back = if status == "success" {
-        success
-    } else {
-        decline.or(success)
-    };
+    back_to_merchant(&server, &page.payment_id)
+}
+
+/// Sends the customer back to where the order says for the sale's status: the success URL,
+/// else the decline URL (or the success one if it has none); a sale still running, or one
+/// without a URL, gets a page with its status.
+pub fn back_to_merchant(server: &Server, payment_id: &str) -> Response {
+    let back = server.with_sale(payment_id, |s| {
+        let url = match s.status {
+            "success" => s.return_success,
+            "processing" | "awaiting redirect result" => None,
+            _ => s.return_decline.or(s.return_success),
+        };
+        (s.status.to_owned(), url.map(str::to_owned))
+    });
     match back {
-        Some(url) => (StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response(),
-        None => Html(format!("<p id=\"status\">{}</p>", escape(&status))).into_response(),
+        None => error_response(StatusCode::NOT_FOUND, "3061", "Transaction not found"),
+        Some((_, Some(url))) => (StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response(),
+        Some((status, None)) => {
+            Html(format!("<p id=\"status\">{}</p>", escape(&status))).into_response()
+        }
     }
 }

@@ -8,7 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::partner::escape;
+use crate::partner::{back_to_merchant, escape};
 use crate::server::Server;
 
 /// `GET /payment?...`
@@ -25,19 +25,16 @@ pub async fn open(State(server): State<Arc<Server>>, RawQuery(query): RawQuery) 
         return (StatusCode::BAD_REQUEST, Html(page)).into_response();
     }
     let payment_id = form_value(&query, "payment_id").unwrap_or_default();
-    let Some((amount, _, _, _)) = server.sale(&payment_id) else {
+    let Some((amount, forced)) = server.with_sale(&payment_id, |s| {
+        (s.amount, s.payment_method == Some("wallet-partner"))
+    }) else {
         return (
             StatusCode::NOT_FOUND,
             Html("<p>unknown payment</p>".to_owned()),
         )
             .into_response();
     };
-    let forced = server.method_of(&payment_id);
-    let checked = if forced.as_deref() == Some("wallet-partner") {
-        " checked"
-    } else {
-        ""
-    };
+    let checked = if forced { " checked" } else { "" };
     let pid = escape(&payment_id);
     Html(format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Payment Page</title></head>\
@@ -59,7 +56,7 @@ pub async fn proceed(
     State(server): State<Arc<Server>>,
     Path(payment_id): Path<String>,
 ) -> Response {
-    let Some((_, status, success, decline)) = server.sale(&payment_id) else {
+    let Some(status) = server.with_sale(&payment_id, |s| s.status.to_owned()) else {
         return (
             StatusCode::NOT_FOUND,
             Html("<p>unknown payment</p>".to_owned()),
@@ -76,24 +73,11 @@ pub async fn proceed(
         )
             .into_response();
     }
-    let (_, status, _, _) = server.sale(&payment_id).unwrap_or((0, status, None, None));
-    let back = if status == "success" {
-        success
-    } else {
-        decline.or(success)
-    };
-    match back {
-        Some(url) if status != "processing" => {
-            (StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response()
-        }
-        _ => Html(format!("<p id=\"status\">{}</p>", escape(&status))).into_response(),
-    }
+    back_to_merchant(&server, &payment_id)
 }
 
 fn form_value(query: &str, key: &str) -> Option<String> {
-    url_pairs(query).find(|(k, _)| k == key).map(|(_, v)| v)
-}
-
-fn url_pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned()))
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
 }

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use wallet_partner::sandbox::{delivery, RefundScenario, SaleScenario, Sandbox};
+use wallet_partner::sandbox::{delivery, RefundScenario, SaleInfo, SaleScenario, Sandbox};
 use wallet_partner::{HttpRequest, SecretKey};
 
 use crate::events::{Attempt, Log};
@@ -148,14 +148,22 @@ impl Server {
         let pending: Vec<u64> = locked(&self.pending).keys().copied().collect();
         let timers: Vec<u64> = locked(&self.timers).keys().copied().collect();
         for &id in &pending {
-            let server = Arc::clone(self);
-            tokio::spawn(async move { server.run_delivery(id).await });
+            self.spawn_delivery(id);
         }
         for &id in &timers {
-            let server = Arc::clone(self);
-            tokio::spawn(async move { server.run_timer(id).await });
+            self.spawn_timer(id);
         }
         (pending.len(), timers.len())
+    }
+
+    fn spawn_delivery(self: &Arc<Self>, id: u64) {
+        let server = Arc::clone(self);
+        tokio::spawn(async move { server.run_delivery(id).await });
+    }
+
+    fn spawn_timer(self: &Arc<Self>, id: u64) {
+        let server = Arc::clone(self);
+        tokio::spawn(async move { server.run_timer(id).await });
     }
 
     /// Writes what must survive a restart (no-op without `--state`).
@@ -229,8 +237,7 @@ impl Server {
         }
         self.persist();
         for id in ids {
-            let server = Arc::clone(self);
-            tokio::spawn(async move { server.run_delivery(id).await });
+            self.spawn_delivery(id);
         }
     }
 
@@ -305,29 +312,26 @@ impl Server {
             let forced = locked(&self.forced);
             forced.get(payment_id).and_then(|f| f.sale)
         };
-        let (scenario, first) = {
+        let (scenario, first, redirect) = {
             let mut sandbox = locked(&self.sandbox);
             let Some(sale) = sandbox.sale_of(payment_id) else {
                 return;
             };
             let scenario = scenario.unwrap_or(SaleScenario::for_amount(sale.amount));
-            (
-                scenario,
-                sandbox.start_sale(payment_id, scenario).unwrap_or_default(),
-            )
+            let first = sandbox.start_sale(payment_id, scenario).unwrap_or_default();
+            let redirect = sandbox
+                .sale_of(payment_id)
+                .and_then(|s| s.redirect_url.map(str::to_owned));
+            (scenario, first, redirect)
         };
-        for body in &first {
-            if let Some(url) = redirect_url(body) {
-                if let Some(token) = url.rsplit('/').next() {
-                    locked(&self.pages).insert(
-                        token.to_owned(),
-                        persist::Page {
-                            payment_id: payment_id.to_owned(),
-                            scenario: scenario.as_str().to_owned(),
-                        },
-                    );
-                }
-            }
+        if let Some(token) = redirect.as_deref().and_then(|url| url.rsplit('/').next()) {
+            locked(&self.pages).insert(
+                token.to_owned(),
+                persist::Page {
+                    payment_id: payment_id.to_owned(),
+                    scenario: scenario.as_str().to_owned(),
+                },
+            );
         }
         if self.take_fault(payment_id, &[Fault::OutOfOrder]).is_some() {
             let mut forced = locked(&self.forced);
@@ -359,8 +363,7 @@ impl Server {
         };
         locked(&self.timers).insert(id, timer);
         self.persist();
-        let server = Arc::clone(self);
-        tokio::spawn(async move { server.run_timer(id).await });
+        self.spawn_timer(id);
     }
 
     /// Ends a sale (the partner's answer, or its time ran out); a sale already ended stays so.
@@ -437,24 +440,14 @@ impl Server {
             .map(|(token, _)| token.clone())
     }
 
-    /// The Payment Page's forced method of a payment, if any.
-    pub fn method_of(&self, payment_id: &str) -> Option<String> {
-        locked(&self.sandbox)
-            .sale_of(payment_id)
-            .and_then(|s| s.payment_method.map(str::to_owned))
-    }
-
-    /// The sale's amount, status and return URLs, for the partner page.
-    pub fn sale(&self, payment_id: &str) -> Option<(u64, String, Option<String>, Option<String>)> {
-        let sandbox = locked(&self.sandbox);
-        sandbox.sale_of(payment_id).map(|s| {
-            (
-                s.amount,
-                s.status.to_owned(),
-                s.return_success.map(str::to_owned),
-                s.return_decline.map(str::to_owned),
-            )
-        })
+    /// What `read` takes from the sandbox's view of a sale (amount, status, return URLs,
+    /// forced method), under its lock; `None` for a payment it does not know.
+    pub fn with_sale<T>(
+        &self,
+        payment_id: &str,
+        read: impl FnOnce(SaleInfo<'_>) -> T,
+    ) -> Option<T> {
+        locked(&self.sandbox).sale_of(payment_id).map(read)
     }
 }
 
@@ -471,11 +464,6 @@ fn callback_kind(body: &[u8]) -> String {
         }
         Err(_) => "unknown".into(),
     }
-}
-
-fn redirect_url(body: &[u8]) -> Option<String> {
-    let cb = wallet_partner::callback::decode_unverified(body).ok()?;
-    cb.redirect.map(|r| r.url().to_owned())
 }
 
 /// The routes.
