@@ -91,6 +91,8 @@ def browser():
 @pytest.mark.parametrize("button, final", [("pay", "succeeded"), ("cancel", "declined")])
 def test_payment_page_in_a_real_browser(browser, tmp_path, button, final):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     OUT.mkdir(parents=True, exist_ok=True)
     store = webhook_server.Store(str(tmp_path / "payments.sqlite3"))
@@ -114,6 +116,9 @@ def test_payment_page_in_a_real_browser(browser, tmp_path, button, final):
         browser.save_screenshot(str(OUT / f"{button}-1-payment-page.png"))
         browser.find_element(By.ID, "continue").click()
 
+        # click() may return before the form's navigation commits: wait for it (up to 20 s).
+        WebDriverWait(browser, 20).until(expected_conditions.url_contains("/partner/"))
+        WebDriverWait(browser, 20).until(expected_conditions.presence_of_element_located((By.ID, button)))
         assert "/partner/" in browser.current_url
         assert "1250.00" in browser.find_element(By.ID, "amount").text
         browser.save_screenshot(str(OUT / f"{button}-2-partner-page.png"))
