@@ -711,8 +711,17 @@ impl Sandbox {
     /// redirect result` callback (with the redirect to the partner) or the `processing` one;
     /// nothing for the others. The payment stays unfinished until [`Sandbox::finish_sale`]:
     /// status answers meanwhile say so, as the platform's do while the customer is away.
+    ///
+    /// A sale starts once: starting it again (two customers' clicks racing, a retried request)
+    /// is [`Error::InvalidTransition`] and sends nothing.
     pub fn start_sale(&mut self, payment_id: &str, scenario: SaleScenario) -> Result<Vec<Vec<u8>>> {
         self.unfinished(payment_id)?;
+        if !self.known(payment_id)?.operations.is_empty() {
+            return Err(Error::InvalidTransition {
+                action: "start the sale of",
+                state: "a sandbox payment whose sale already started",
+            });
+        }
         let status = match scenario {
             SaleScenario::RedirectThenSuccess | SaleScenario::RedirectThenDecline => {
                 "awaiting redirect result"

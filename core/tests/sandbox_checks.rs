@@ -88,3 +88,38 @@ fn payment_page_urls_with_bad_merchant_urls_are_refused() {
     let good = params_to_url(base, &params("https://shop.example/ok"), &key).unwrap();
     sandbox.open_payment_page(&good).unwrap();
 }
+
+/// A sale starts once: a second start (two clicks racing, a retried request) is refused and
+/// sends nothing, and the sale still ends once.
+#[test]
+fn a_sale_starts_once() {
+    use wallet_partner::sandbox::SaleScenario;
+    let key = SecretKey::new("sandbox-url-secret");
+    let mut sandbox = Sandbox::new(48039, key.clone(), 1);
+    let ok = sale(json!({"success": "https://ok.example"}), None, &key);
+    assert_eq!(sandbox.handle(&ok).http_status, 200);
+    let first = sandbox
+        .start_sale("p-url", SaleScenario::RedirectThenSuccess)
+        .unwrap();
+    assert_eq!(first.len(), 1);
+    let redirect = sandbox
+        .sale_of("p-url")
+        .unwrap()
+        .redirect_url
+        .map(str::to_owned);
+    let again = sandbox.start_sale("p-url", SaleScenario::ProcessingThenSuccess);
+    assert!(
+        matches!(again, Err(wallet_partner::Error::InvalidTransition { .. })),
+        "{again:?}"
+    );
+    let info = sandbox.sale_of("p-url").unwrap();
+    assert_eq!(info.redirect_url.map(str::to_owned), redirect, "unchanged");
+    assert_eq!(info.status, "awaiting redirect result");
+    let result = sandbox
+        .finish_sale("p-url", SaleScenario::RedirectThenSuccess)
+        .unwrap();
+    assert_eq!(result.len(), 1);
+    assert!(sandbox
+        .finish_sale("p-url", SaleScenario::RedirectThenSuccess)
+        .is_err());
+}
