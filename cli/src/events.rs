@@ -59,14 +59,6 @@ impl Log {
             .push(attempt);
     }
 
-    /// Whether a callback of `kind` about `payment_id` was attempted at least once.
-    pub fn tried(&self, payment_id: &str, kind: &str) -> bool {
-        let attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
-        attempts
-            .iter()
-            .any(|a| a.payment_id == payment_id && a.callback == kind)
-    }
-
     /// The log as JSON.
     pub fn to_json(&self) -> String {
         let attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());

@@ -63,8 +63,8 @@ pub async fn proceed(
         )
             .into_response();
     };
-    if status == "processing" && server.page_of(&payment_id).is_none() {
-        server.proceed(&payment_id);
+    if status == "processing" {
+        server.proceed(&payment_id); // once: a sale already started stays as it is
     }
     if let Some(token) = server.page_of(&payment_id) {
         return (

@@ -21,6 +21,9 @@ pub struct Pending {
     pub url: Option<String>,
     pub attempt: u32,
     pub due_unix_ms: u64,
+    /// A delivery whose first attempt this one waits for (out of order on purpose).
+    #[serde(default)]
+    pub after: Option<u64>,
 }
 
 /// A sale still to finish: the partner's automatic answer, or the end of `processing`.
@@ -47,6 +50,9 @@ pub struct Saved {
     pub pending: BTreeMap<u64, Pending>,
     pub timers: BTreeMap<u64, Timer>,
     pub pages: BTreeMap<String, Page>,
+    /// Callbacks held back by `out_of_order` until the sale's result, per payment id.
+    #[serde(default)]
+    pub held: BTreeMap<String, Vec<String>>,
 }
 
 /// The wall clock in ms (due times survive a restart; the sandbox clock does not).

@@ -4,7 +4,7 @@
 //! core sandbox's; this module only moves bytes and waits.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::body::Bytes;
@@ -14,7 +14,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use wallet_partner::sandbox::{delivery, RefundScenario, SaleInfo, SaleScenario, Sandbox};
+use wallet_partner::sandbox::{
+    delivery, RefundScenario, SaleInfo, SaleScenario, Sandbox, SandboxResponse,
+};
 use wallet_partner::{HttpRequest, SecretKey};
 
 use crate::events::{Attempt, Log};
@@ -56,14 +58,27 @@ pub enum Fault {
     GateHang,
 }
 
+impl Fault {
+    /// Whether it acts on a Gate request (checked before the sandbox sees the request).
+    fn on_gate(self) -> bool {
+        matches!(self, Fault::Gate500 | Fault::GateHang)
+    }
+}
+
 /// What a trigger chose for one payment.
 #[derive(Debug, Default)]
 struct Forced {
     sale: Option<SaleScenario>,
     refund: Option<RefundScenario>,
     faults: Vec<Fault>,
-    /// Intermediate callbacks held back by `out_of_order` until the result went out.
-    held: Vec<Vec<u8>>,
+}
+
+/// A sale the sandbox just started: what the server does next with it, outside the lock.
+struct Started {
+    scenario: SaleScenario,
+    first: Vec<Vec<u8>>,
+    redirect: Option<String>,
+    callback_url: Option<String>,
 }
 
 /// A partner page: which payment, and how its sale ends when the customer pays.
@@ -82,6 +97,11 @@ pub struct Server {
     pages: Mutex<BTreeMap<String, persist::Page>>,
     pending: Mutex<BTreeMap<u64, Pending>>,
     timers: Mutex<BTreeMap<u64, Timer>>,
+    /// Intermediate callbacks an `out_of_order` fault holds back until the sale's result.
+    held: Mutex<BTreeMap<String, Vec<String>>>,
+    /// How many Gate faults (`gate500`, `gate_hang`) are waiting: while none is, a Gate
+    /// request goes to the sandbox without being read here first.
+    gate_faults: AtomicUsize,
     next_id: AtomicU64,
     state: StateFile,
     pub log: Log,
@@ -137,6 +157,8 @@ impl Server {
             pages: Mutex::new(saved.pages),
             pending: Mutex::new(saved.pending),
             timers: Mutex::new(saved.timers),
+            held: Mutex::new(saved.held),
+            gate_faults: AtomicUsize::new(0),
             next_id: AtomicU64::new(next),
             state,
             client,
@@ -177,6 +199,7 @@ impl Server {
             pending: locked(&self.pending).clone(),
             timers: locked(&self.timers).clone(),
             pages: locked(&self.pages).clone(),
+            held: locked(&self.held).clone(),
         };
         self.state.write(&saved);
     }
@@ -189,18 +212,57 @@ impl Server {
         let mut forced = locked(&self.forced);
         let f = forced.get_mut(payment_id)?;
         let i = f.faults.iter().position(|x| which.contains(x))?;
-        Some(f.faults.remove(i))
+        let fault = f.faults.remove(i);
+        if fault.on_gate() {
+            self.gate_faults.fetch_sub(1, Ordering::Relaxed);
+        }
+        Some(fault)
     }
 
-    /// Sends `bodies` (callbacks about `payment_id`) to the merchant, each in its own task.
-    fn deliver(self: &Arc<Self>, payment_id: &str, bodies: Vec<Vec<u8>>) {
-        let url = {
-            let sandbox = locked(&self.sandbox);
-            sandbox
-                .sale_of(payment_id)
-                .and_then(|s| s.callback_url.map(str::to_owned))
-                .or_else(|| self.config.callback_url.clone())
-        };
+    /// Adds a trigger's choices for one payment; the answer's body.
+    fn force(
+        &self,
+        payment_id: &str,
+        sale: Option<SaleScenario>,
+        refund: Option<RefundScenario>,
+        fault: Option<Fault>,
+    ) -> serde_json::Value {
+        let mut forced = locked(&self.forced);
+        let f = forced.entry(payment_id.to_owned()).or_default();
+        if sale.is_some() {
+            f.sale = sale;
+        }
+        if refund.is_some() {
+            f.refund = refund;
+        }
+        if let Some(fault) = fault {
+            if fault.on_gate() {
+                self.gate_faults.fetch_add(1, Ordering::Relaxed);
+            }
+            f.faults.push(fault);
+        }
+        serde_json::json!({"status": "success", "payment_id": payment_id,
+            "scenario": f.sale.map(SaleScenario::as_str),
+            "refund_scenario": f.refund.map(RefundScenario::as_str),
+            "pending_faults": f.faults.len()})
+    }
+
+    /// Where callbacks about a sale go: its `merchant_callback_url`, else `--callback-url`.
+    fn callback_url(&self, sale: Option<SaleInfo<'_>>) -> Option<String> {
+        sale.and_then(|s| s.callback_url.map(str::to_owned))
+            .or_else(|| self.config.callback_url.clone())
+    }
+
+    /// Sends `bodies` (callbacks about `payment_id`) to `url`, each in its own task; returns
+    /// the ids of the deliveries it queued. `after`: a delivery each must wait for (its first
+    /// attempt), for callbacks held back out of order.
+    fn deliver(
+        self: &Arc<Self>,
+        payment_id: &str,
+        url: Option<String>,
+        bodies: Vec<Vec<u8>>,
+        after: Option<u64>,
+    ) -> Vec<u64> {
         let mut ids = Vec::new();
         for body in bodies {
             let copies = match self
@@ -211,15 +273,17 @@ impl Server {
                 _ => 1,
             };
             let kind = callback_kind(&body);
-            if copies == 0 {
+            if copies == 0 || url.is_none() {
+                // Dropped on purpose (status 0), or nowhere to send it (no status).
                 self.log.push(Attempt {
                     payment_id: payment_id.to_owned(),
                     callback: kind.clone(),
                     attempt: 1,
-                    http_status: Some(0),
+                    http_status: url.as_ref().map(|_| 0),
                     at_ms: self.log.now_ms(),
                     url: url.clone().unwrap_or_default(),
                 });
+                continue;
             }
             for _ in 0..copies {
                 let id = self.next_id.fetch_add(1, Ordering::Relaxed);
@@ -230,15 +294,28 @@ impl Server {
                     url: url.clone(),
                     attempt: 1,
                     due_unix_ms: persist::unix_ms(),
+                    after,
                 };
                 locked(&self.pending).insert(id, pending);
                 ids.push(id);
             }
         }
-        self.persist();
-        for id in ids {
+        if !ids.is_empty() {
+            self.persist();
+        }
+        for &id in &ids {
             self.spawn_delivery(id);
         }
+        ids
+    }
+
+    /// Whether delivery `id` may go: it waits for nothing, or what it waits for was attempted
+    /// at least once (or is done).
+    fn may_go(&self, after: Option<u64>) -> bool {
+        let Some(first) = after else { return true };
+        locked(&self.pending)
+            .get(&first)
+            .is_none_or(|p| p.attempt > 1)
     }
 
     /// One pending callback, retried on the platform's schedule until the merchant answers
@@ -250,6 +327,10 @@ impl Server {
             };
             let wait = p.due_unix_ms.saturating_sub(persist::unix_ms());
             tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+            if !self.may_go(p.after) {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                continue;
+            }
             let status = match &p.url {
                 Some(url) => self
                     .client
@@ -306,46 +387,55 @@ impl Server {
         self.persist();
     }
 
-    /// After an accepted sale: the first callbacks now, the result when its time comes.
+    /// Starts an accepted sale in the sandbox (the caller holds its lock): the scenario a
+    /// trigger forced, else the amount's. `None` when the sale is unknown or already started.
+    fn start_in(&self, sandbox: &mut Sandbox, payment_id: &str) -> Option<Started> {
+        let forced = locked(&self.forced).get(payment_id).and_then(|f| f.sale);
+        let sale = sandbox.sale_of(payment_id)?;
+        let scenario = forced.unwrap_or(SaleScenario::for_amount(sale.amount));
+        let first = sandbox.start_sale(payment_id, scenario).ok()?;
+        let sale = sandbox.sale_of(payment_id);
+        Some(Started {
+            scenario,
+            redirect: sale.and_then(|s| s.redirect_url.map(str::to_owned)),
+            callback_url: self.callback_url(sale),
+            first,
+        })
+    }
+
+    /// A sale the customer chose to pay on the Payment Page: started as a Gate sale is.
     fn start_sale(self: &Arc<Self>, payment_id: &str) {
-        let scenario = {
-            let forced = locked(&self.forced);
-            forced.get(payment_id).and_then(|f| f.sale)
-        };
-        let (scenario, first, redirect) = {
-            let mut sandbox = locked(&self.sandbox);
-            let Some(sale) = sandbox.sale_of(payment_id) else {
-                return;
-            };
-            let scenario = scenario.unwrap_or(SaleScenario::for_amount(sale.amount));
-            let first = sandbox.start_sale(payment_id, scenario).unwrap_or_default();
-            let redirect = sandbox
-                .sale_of(payment_id)
-                .and_then(|s| s.redirect_url.map(str::to_owned));
-            (scenario, first, redirect)
-        };
-        if let Some(token) = redirect.as_deref().and_then(|url| url.rsplit('/').next()) {
+        let started = self.start_in(&mut locked(&self.sandbox), payment_id);
+        if let Some(started) = started {
+            self.after_start(payment_id, started);
+        }
+    }
+
+    /// After a sale started: its partner page, the first callbacks now (or held back), and the
+    /// result when its time comes.
+    fn after_start(self: &Arc<Self>, payment_id: &str, s: Started) {
+        if let Some(token) = s.redirect.as_deref().and_then(page_token) {
             locked(&self.pages).insert(
                 token.to_owned(),
                 persist::Page {
                     payment_id: payment_id.to_owned(),
-                    scenario: scenario.as_str().to_owned(),
+                    scenario: s.scenario.as_str().to_owned(),
                 },
             );
         }
         if self.take_fault(payment_id, &[Fault::OutOfOrder]).is_some() {
-            let mut forced = locked(&self.forced);
-            forced
-                .entry(payment_id.to_owned())
-                .or_default()
-                .held
-                .extend(first);
-            drop(forced);
+            locked(&self.held).insert(
+                payment_id.to_owned(),
+                s.first
+                    .iter()
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+                    .collect(),
+            );
             self.persist();
         } else {
-            self.deliver(payment_id, first);
+            self.deliver(payment_id, s.callback_url, s.first, None);
         }
-        let wait = match scenario {
+        let wait = match s.scenario {
             SaleScenario::RedirectThenSuccess | SaleScenario::RedirectThenDecline => {
                 if self.config.partner_auto_ms == 0 {
                     return;
@@ -358,7 +448,7 @@ impl Server {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let timer = Timer {
             payment_id: payment_id.to_owned(),
-            scenario: scenario.as_str().to_owned(),
+            scenario: s.scenario.as_str().to_owned(),
             due_unix_ms: self.due_in(wait),
         };
         locked(&self.timers).insert(id, timer);
@@ -367,49 +457,68 @@ impl Server {
     }
 
     /// Ends a sale (the partner's answer, or its time ran out); a sale already ended stays so.
+    /// Callbacks an `out_of_order` fault held back go after the result's first attempt.
     pub fn finish_sale(self: &Arc<Self>, payment_id: &str, scenario: SaleScenario) {
-        let result = locked(&self.sandbox).finish_sale(payment_id, scenario);
-        if let Ok(bodies) = result {
-            let held = {
-                let mut forced = locked(&self.forced);
-                forced
-                    .get_mut(payment_id)
-                    .map(|f| std::mem::take(&mut f.held))
-                    .unwrap_or_default()
-            };
-            let result_kind = bodies.first().map(|b| callback_kind(b));
-            self.deliver(payment_id, bodies);
-            if let (false, Some(kind)) = (held.is_empty(), result_kind) {
-                // Out of order on purpose: the held callbacks go once the result was tried.
-                let server = Arc::clone(self);
-                let pid = payment_id.to_owned();
-                tokio::spawn(async move {
-                    for _ in 0..400 {
-                        if server.log.tried(&pid, &kind) {
-                            break;
-                        }
-                        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-                    }
-                    server.deliver(&pid, held);
-                });
-            }
+        let (result, url) = {
+            let mut sandbox = locked(&self.sandbox);
+            let result = sandbox.finish_sale(payment_id, scenario);
+            (result, self.callback_url(sandbox.sale_of(payment_id)))
+        };
+        let Ok(bodies) = result else { return };
+        let held = locked(&self.held).remove(payment_id).unwrap_or_default();
+        let ids = self.deliver(payment_id, url.clone(), bodies, None);
+        if !held.is_empty() {
+            let held = held.into_iter().map(String::into_bytes).collect();
+            self.deliver(payment_id, url, held, ids.first().copied());
         }
     }
 
     /// After an accepted refund: its callback.
-    fn complete_refund(self: &Arc<Self>, payment_id: &str) {
+    /// (The caller holds the sandbox's lock; the callbacks go out after it is released.)
+    fn complete_refund_in(
+        &self,
+        sandbox: &mut Sandbox,
+        payment_id: &str,
+    ) -> (Option<String>, Vec<Vec<u8>>) {
         let forced = locked(&self.forced).get(payment_id).and_then(|f| f.refund);
-        let bodies = {
-            let mut sandbox = locked(&self.sandbox);
-            let Some(sale) = sandbox.sale_of(payment_id) else {
-                return;
-            };
-            let scenario = forced.unwrap_or(RefundScenario::for_amount(sale.amount));
-            sandbox
-                .complete_refund(payment_id, scenario)
-                .unwrap_or_default()
+        let Some(sale) = sandbox.sale_of(payment_id) else {
+            return (None, Vec::new());
         };
-        self.deliver(payment_id, bodies);
+        let scenario = forced.unwrap_or(RefundScenario::for_amount(sale.amount));
+        let bodies = sandbox
+            .complete_refund(payment_id, scenario)
+            .unwrap_or_default();
+        (self.callback_url(sandbox.sale_of(payment_id)), bodies)
+    }
+
+    /// A Gate request: answered by the sandbox; an accepted sale is started and an accepted
+    /// refund completed under the same lock (so concurrent requests for one payment id are
+    /// taken one at a time, whole), their callbacks sent after it.
+    fn gate(self: &Arc<Self>, path: &str, request: &HttpRequest) -> SandboxResponse {
+        let mut sandbox = locked(&self.sandbox);
+        let answer = sandbox.handle(request);
+        if answer.http_status != 200 {
+            return answer;
+        }
+        let Some(pid) = accepted_payment_id(&answer.body) else {
+            return answer;
+        };
+        match path {
+            SALE_PATH => {
+                let started = self.start_in(&mut sandbox, &pid);
+                drop(sandbox);
+                if let Some(started) = started {
+                    self.after_start(&pid, started);
+                }
+            }
+            REFUND_PATH => {
+                let (url, bodies) = self.complete_refund_in(&mut sandbox, &pid);
+                drop(sandbox);
+                self.deliver(&pid, url, bodies, None);
+            }
+            _ => {}
+        }
+        answer
     }
 
     /// The partner page of `token`, if there is one.
@@ -434,10 +543,10 @@ impl Server {
 
     /// The partner page token of a payment's pending redirect, if it has one.
     pub fn page_of(&self, payment_id: &str) -> Option<String> {
-        locked(&self.pages)
-            .iter()
-            .find(|(_, p)| p.payment_id == payment_id)
-            .map(|(token, _)| token.clone())
+        self.with_sale(payment_id, |s| {
+            s.redirect_url.and_then(page_token).map(str::to_owned)
+        })
+        .flatten()
     }
 
     /// What `read` takes from the sandbox's view of a sale (amount, status, return URLs,
@@ -469,8 +578,8 @@ fn callback_kind(body: &[u8]) -> String {
 /// The routes.
 pub fn router(server: Arc<Server>) -> Router {
     Router::new()
-        .route("/v2/payment/wallet-partner/sale", post(gate))
-        .route("/v2/payment/wallet-partner/refund", post(gate))
+        .route(SALE_PATH, post(gate))
+        .route(REFUND_PATH, post(gate))
         .route("/v2/payment/status", post(gate))
         .route("/v1/operations/get", post(data_api))
         .route("/v1/operations/get-by-payment", post(data_api))
@@ -490,15 +599,46 @@ pub fn router(server: Arc<Server>) -> Router {
         .with_state(server)
 }
 
+/// The partner page's token in a redirect URL (`{base}/partner/{token}`).
+fn page_token(redirect_url: &str) -> Option<&str> {
+    redirect_url.rsplit('/').next().filter(|t| !t.is_empty())
+}
+
+const SALE_PATH: &str = "/v2/payment/wallet-partner/sale";
+const REFUND_PATH: &str = "/v2/payment/wallet-partner/refund";
+
 /// The payment id of a Gate request, for routing faults (the sandbox checks everything else).
 fn payment_id_of(body: &[u8]) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-    v["general"]["payment_id"].as_str().map(str::to_owned)
+    #[derive(Deserialize)]
+    struct Request {
+        general: General,
+    }
+    #[derive(Deserialize)]
+    struct General {
+        payment_id: String,
+    }
+    serde_json::from_slice::<Request>(body)
+        .ok()
+        .map(|r| r.general.payment_id)
+}
+
+/// The payment id of the sandbox's answer accepting a Gate request.
+fn accepted_payment_id(answer: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Accepted {
+        payment_id: String,
+    }
+    serde_json::from_slice::<Accepted>(answer)
+        .ok()
+        .map(|a| a.payment_id)
 }
 
 async fn gate(State(server): State<Arc<Server>>, uri: Uri, body: Bytes) -> Response {
-    let path = uri.path().to_owned();
-    let payment_id = payment_id_of(&body);
+    let path = uri.path();
+    let payment_id = match server.gate_faults.load(Ordering::Relaxed) {
+        0 => None,
+        _ => payment_id_of(&body),
+    };
     if let Some(pid) = &payment_id {
         match server.take_fault(pid, &[Fault::Gate500, Fault::GateHang]) {
             Some(Fault::GateHang) => {
@@ -525,16 +665,7 @@ async fn gate(State(server): State<Arc<Server>>, uri: Uri, body: Bytes) -> Respo
         headers: vec![("Content-Type".into(), "application/json".into())],
         body: body.to_vec(),
     };
-    let answer = locked(&server.sandbox).handle(&request);
-    if answer.http_status == 200 {
-        if let Some(pid) = &payment_id {
-            match path.as_str() {
-                "/v2/payment/wallet-partner/sale" => server.start_sale(pid),
-                "/v2/payment/wallet-partner/refund" => server.complete_refund(pid),
-                _ => {}
-            }
-        }
-    }
+    let answer = server.gate(path, &request);
     json_response(answer.http_status, answer.body)
 }
 
@@ -601,18 +732,7 @@ async fn trigger(State(server): State<Arc<Server>>, body: Bytes) -> Response {
         Ok(s) => s,
         Err(e) => return error_response(StatusCode::BAD_REQUEST, "2004", &e.to_string()),
     };
-    let mut forced = locked(&server.forced);
-    let f = forced.entry(t.payment_id.clone()).or_default();
-    if sale.is_some() {
-        f.sale = sale;
-    }
-    if refund.is_some() {
-        f.refund = refund;
-    }
-    f.faults.extend(t.fault);
-    let body = serde_json::json!({"status": "success", "payment_id": t.payment_id,
-        "scenario": f.sale.map(SaleScenario::as_str), "refund_scenario": f.refund.map(RefundScenario::as_str),
-        "pending_faults": f.faults.len()});
+    let body = server.force(&t.payment_id, sale, refund, t.fault);
     (
         [(header::CONTENT_TYPE, "application/json")],
         body.to_string(),

@@ -516,3 +516,207 @@ async fn faults_on_purpose() {
         assert_eq!(payments[pid].kind(), StateKind::Succeeded, "{pid}");
     }
 }
+
+/// The delivery log's `(callback, http_status)` pairs of one payment, in the order attempted.
+fn attempts_of(log: &serde_json::Value, pid: &str) -> Vec<(String, u64)> {
+    log["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["payment_id"] == pid)
+        .map(|a| {
+            (
+                a["callback"].as_str().unwrap().to_owned(),
+                a["http_status"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// Concurrent requests for one payment id are taken one at a time, whole: of 16 identical
+/// sales exactly one is accepted (the rest 3041) and one sale's callbacks go out; of 8 refunds
+/// one is accepted (the rest 3060) with one refund callback; a customer's Pay and Cancel
+/// clicking at once end the sale once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_for_one_payment_id() {
+    let (hook_url, _hook) = webhook_failing(0).await;
+    let served = start(&hook_url, &["--partner-auto-ms", "0"]).await;
+    let project = Project::new(48039, SecretKey::new(SECRET)).with_gate_url(&served.base);
+    let client = reqwest::Client::new();
+    let codes = |answers: Vec<(u16, Vec<u8>)>| -> Vec<(u16, String)> {
+        let mut v: Vec<(u16, String)> = answers
+            .into_iter()
+            .map(|(s, b)| {
+                let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+                (s, v["code"].as_str().unwrap_or("").to_owned())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let concurrently = |req: wallet_partner::HttpRequest, n: usize| {
+        let tasks: Vec<_> = (0..n)
+            .map(|_| {
+                let (client, req) = (client.clone(), req.clone());
+                tokio::spawn(async move { send(&client, req).await })
+            })
+            .collect();
+        async move {
+            let mut out = Vec::new();
+            for t in tasks {
+                out.push(t.await.unwrap());
+            }
+            out
+        }
+    };
+    let mut p = Payment::new(&project, order("race-1", 10_000)).unwrap();
+    let sale = p.start_gate_sale(&project, 1).unwrap();
+    let answers = codes(concurrently(sale, 16).await);
+    let mut want = vec![(400, "3041".to_owned()); 15];
+    want.push((200, String::new()));
+    want.sort();
+    assert_eq!(answers, want);
+
+    // The partner page: Pay and Cancel at once (8 each).
+    let token = served_page_token(&client, &served.base, &project, "race-1").await;
+    let clicks: Vec<_> = (0..16)
+        .map(|i| {
+            let url = format!(
+                "{}/partner/{token}/{}",
+                served.base,
+                if i % 2 == 0 { "pay" } else { "cancel" }
+            );
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            tokio::spawn(async move { client.post(url).send().await.unwrap().status() })
+        })
+        .collect();
+    for c in clicks {
+        let status = c.await.unwrap();
+        assert!(status == 303 || status == 200, "{status}");
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let log = events(&client, &served.base).await;
+    let results: Vec<_> = attempts_of(&log, "race-1")
+        .into_iter()
+        .filter(|(k, _)| k == "sale:success" || k == "sale:decline")
+        .collect();
+    assert_eq!(results.len(), 1, "one result for 16 clicks: {results:?}");
+    if results[0].0 == "sale:decline" {
+        return; // Cancel won: nothing to refund.
+    }
+    let refund =
+        wallet_partner::request::refund(&project, "race-1", p.order().amount, &Refund::new("race"))
+            .unwrap();
+    let answers = codes(concurrently(refund, 8).await);
+    let mut want = vec![(400, "3060".to_owned()); 7];
+    want.push((200, String::new()));
+    want.sort();
+    assert_eq!(answers, want);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let log = events(&client, &served.base).await;
+    let refunds = attempts_of(&log, "race-1")
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("refund:"))
+        .count();
+    assert_eq!(refunds, 1);
+}
+
+/// The partner page token of a payment awaiting its redirect, read from the platform's own
+/// status answer (`redirect_data.url`), as a client that lost the callback would.
+async fn served_page_token(
+    client: &reqwest::Client,
+    base: &str,
+    project: &Project,
+    pid: &str,
+) -> String {
+    let (status, body) = send(
+        client,
+        wallet_partner::request::status(project, pid).unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let url = v["redirect_data"]["url"]
+        .as_str()
+        .expect("awaiting the redirect");
+    // (After a restart on another free port the URL still names the first server's.)
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.contains("/partner/"),
+        "{url} ({base})"
+    );
+    url.rsplit('/').next().unwrap().to_owned()
+}
+
+/// An `out_of_order` fault survives a SIGKILL: the redirect callback it holds back is in
+/// `--state`, and after the restart it still goes, after the sale's result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_callbacks_survive_sigkill() {
+    let (hook_url, hook) = webhook_failing(0).await;
+    let dir = std::env::temp_dir().join(format!("wp-serve-held-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("state.json");
+    let state_arg = state.to_str().unwrap().to_owned();
+    let flags = ["--state", state_arg.as_str(), "--partner-auto-ms", "0"];
+    let mut first = start(&hook_url, &flags).await;
+    let project = Project::new(48039, SecretKey::new(SECRET)).with_gate_url(&first.base);
+    let client = reqwest::Client::new();
+    let r = client
+        .post(format!("{}/__sandbox/trigger", first.base))
+        .body(r#"{"payment_id":"held-1","fault":"out_of_order"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let mut p = Payment::new(&project, order("held-1", 10_000)).unwrap();
+    let (status, body) = send(&client, p.start_gate_sale(&project, 1).unwrap()).await;
+    assert_eq!(status, 200);
+    let _accepted = p.on_response(&project, status, &body, 2).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        attempts_of(&events(&client, &first.base).await, "held-1").is_empty(),
+        "the redirect is held back"
+    );
+    first.child.start_kill().unwrap(); // SIGKILL
+    first.child.wait().await.unwrap();
+
+    let second = start(&hook_url, &flags).await;
+    let project = Project::new(48039, SecretKey::new(SECRET)).with_gate_url(&second.base);
+    let token = served_page_token(&client, &second.base, &project, "held-1").await;
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}/partner/{token}/pay", second.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let mut log = serde_json::Value::Null;
+    for _ in 0..100 {
+        log = events(&client, &second.base).await;
+        if attempts_of(&log, "held-1").len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        attempts_of(&log, "held-1"),
+        [
+            ("sale:success".to_owned(), 200),
+            ("sale:awaiting redirect result".to_owned(), 200)
+        ],
+        "the result, then the held redirect"
+    );
+    let received = std::mem::take(&mut hook.lock().unwrap().received);
+    assert_eq!(received.len(), 2);
+    for body in received {
+        let cb = project.verify_callback(&body).unwrap();
+        let _step = p.apply(&project, &cb, 3).unwrap();
+    }
+    assert_eq!(p.kind(), StateKind::Succeeded);
+    drop(second);
+    let _ = std::fs::remove_dir_all(&dir);
+}
