@@ -1,11 +1,10 @@
 //! The load benchmark's baseline (cli/bench/bench_serve.sh): the same HTTP stack as
-//! `wallet-partner serve` (tokio, axum, the same body limit) answering every sale with a fixed
-//! accepted body, doing none of the platform's work.
+//! `wallet-partner serve` (tokio, axum, its connection loop and limits) answering every sale
+//! with a fixed accepted body, doing none of the platform's work.
 //!
 //! `cargo run --release -p wallet-partner-cli --example bare_server -- 127.0.0.1:0`
 
 use axum::body::Bytes;
-use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::post;
@@ -18,6 +17,9 @@ async fn sale(body: Bytes) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], answer)
 }
 
+#[path = "../src/listen.rs"]
+mod listen;
+
 #[tokio::main]
 async fn main() {
     let addr = std::env::args()
@@ -28,10 +30,10 @@ async fn main() {
         "listening on http://{}",
         listener.local_addr().expect("address")
     );
-    let app = axum::Router::new()
-        .route("/v2/payment/wallet-partner/sale", post(sale))
-        .layer(DefaultBodyLimit::max(
-            wallet_partner::signature::MAX_BODY_BYTES,
-        ));
-    axum::serve(listener, app).await.expect("serve");
+    let app = axum::Router::new().route("/v2/payment/wallet-partner/sale", post(sale));
+    let limits = listen::Limits {
+        deadline: std::time::Duration::from_secs(10),
+        max_body: wallet_partner::signature::MAX_BODY_BYTES,
+    };
+    listen::serve(listener, app, limits, std::future::pending()).await;
 }

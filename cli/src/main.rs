@@ -5,6 +5,7 @@
 //! server.
 
 mod events;
+mod listen;
 mod partner;
 mod payment_page;
 mod persist;

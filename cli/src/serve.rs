@@ -47,6 +47,10 @@ pub struct Args {
     /// delivery. No secret is written to it.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+    /// A client has this long (real time) to send a request's head, and again its body;
+    /// slower ones (slowloris) are cut off: the connection closed, or HTTP 408.
+    #[arg(long, default_value_t = 10_000, value_name = "MS")]
+    client_timeout_ms: u64,
 }
 
 fn project_secret(args: &Args) -> Result<SecretKey, String> {
@@ -75,6 +79,9 @@ pub fn run(args: Args) -> Result<(), String> {
             "--time-scale must be a positive number, got {}",
             args.time_scale
         ));
+    }
+    if args.client_timeout_ms == 0 {
+        return Err("--client-timeout-ms must be at least 1".into());
     }
     let key = project_secret(&args)?;
     let data_api = match (
@@ -114,10 +121,12 @@ pub fn run(args: Args) -> Result<(), String> {
         println!("listening on http://{addr}");
         use std::io::Write as _;
         let _ = std::io::stdout().flush();
-        axum::serve(listener, crate::server::router(server))
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(|e| format!("server error: {e}"))
+        let limits = crate::listen::Limits {
+            deadline: std::time::Duration::from_millis(args.client_timeout_ms),
+            max_body: crate::server::MAX_BODY,
+        };
+        crate::listen::serve(listener, crate::server::router(server), limits, shutdown()).await;
+        Ok(())
     })
 }
 

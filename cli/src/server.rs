@@ -25,7 +25,7 @@ use crate::persist::{self, Pending, StateFile, Timer};
 /// Sandbox time a `42` sale stays `processing` before it succeeds.
 const PROCESSING_MS: u64 = 5_000;
 /// The largest request body accepted (the core's own limit for messages).
-const MAX_BODY: usize = wallet_partner::signature::MAX_BODY_BYTES;
+pub const MAX_BODY: usize = wallet_partner::signature::MAX_BODY_BYTES;
 /// How long the merchant has to answer one delivery, in real time.
 const DELIVERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -112,16 +112,7 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// A platform-style error body.
-pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = serde_json::json!({"status": "error", "code": code, "message": message});
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
-}
+pub use crate::listen::error_response;
 
 impl Server {
     /// A server over a fresh sandbox, or over the one `state` holds (its pending deliveries

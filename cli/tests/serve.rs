@@ -533,6 +533,63 @@ fn attempts_of(log: &serde_json::Value, pid: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// Slowloris: clients that trickle a request head or body are cut off after
+/// `--client-timeout-ms` (the head: connection closed; the body: 408), while an ordinary client
+/// is served meanwhile and afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_are_cut_off_and_others_are_served() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (hook_url, _hook) = webhook_failing(0).await;
+    let served = start(&hook_url, &["--client-timeout-ms", "400"]).await;
+    let addr = served.base.strip_prefix("http://").unwrap().to_owned();
+    let mut slow = Vec::new();
+    for i in 0..20 {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = "POST /v2/payment/wallet-partner/sale HTTP/1.1\r\nHost: x\r\n";
+        if i % 2 == 0 {
+            s.write_all(head.as_bytes()).await.unwrap(); // the head never ends
+        } else {
+            let full = format!(
+                "{head}Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"gen"
+            );
+            s.write_all(full.as_bytes()).await.unwrap(); // the body never ends
+        }
+        slow.push((i % 2 == 0, s));
+    }
+    let project = Project::new(48039, SecretKey::new(SECRET)).with_gate_url(&served.base);
+    let client = reqwest::Client::new();
+    let mut p = Payment::new(&project, order("beside-slow", 10_000)).unwrap();
+    let started = std::time::Instant::now();
+    let (status, _) = send(&client, p.start_gate_sale(&project, 1).unwrap()).await;
+    assert_eq!(status, 200, "served while 20 slow clients hold connections");
+    assert!(started.elapsed() < Duration::from_millis(400));
+
+    for (head_only, mut s) in slow {
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut answer)).await;
+        assert!(
+            read.is_ok(),
+            "the server cut the slow client off within 5 s"
+        );
+        let answer = String::from_utf8_lossy(&answer);
+        if head_only {
+            assert!(
+                answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+                "a trickled head: closed, got {answer:?}"
+            );
+        } else {
+            assert!(
+                answer.starts_with("HTTP/1.1 408"),
+                "a trickled body: {answer:?}"
+            );
+            assert!(answer.contains("\"code\":\"408\""), "{answer}");
+        }
+    }
+    let mut q = Payment::new(&project, order("after-slow", 10_000)).unwrap();
+    let (status, _) = send(&client, q.start_gate_sale(&project, 1).unwrap()).await;
+    assert_eq!(status, 200, "and afterwards");
+}
+
 /// Concurrent requests for one payment id are taken one at a time, whole: of 16 identical
 /// sales exactly one is accepted (the rest 3041) and one sale's callbacks go out; of 8 refunds
 /// one is accepted (the rest 3060) with one refund callback; a customer's Pay and Cancel
