@@ -210,6 +210,47 @@ pub struct SaleInfo<'a> {
     pub status: &'a str,
 }
 
+/// A message the sandbox signs and sends. Keys in sorted order, as serde_json's default map
+/// writes them, so the bytes are those the `Value` form had; `signature` is appended last.
+#[derive(serde::Serialize)]
+struct Message<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer: Option<CustomerRef<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operation: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operations: Option<&'a [Value]>,
+    payment: PaymentView<'a>,
+    project_id: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redirect_data: Option<&'a Value>,
+}
+
+#[derive(serde::Serialize)]
+struct CustomerRef<'a> {
+    id: &'a str,
+}
+
+/// The `payment` object as the platform reports it.
+#[derive(serde::Serialize)]
+struct PaymentView<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a Value>,
+    description: &'a str,
+    id: &'a str,
+    method: &'static str,
+    status: &'a str,
+    sum: Sum,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct Sum {
+    amount: u64,
+    currency: &'static str,
+}
+
 /// The platform stand-in. Holds the project id and secret, like the real platform.
 #[derive(Debug, Clone)]
 pub struct Sandbox {
@@ -647,43 +688,57 @@ impl Sandbox {
         op
     }
 
-    /// The `payment` object as the platform reports it (the sum is 0 after a full refund).
-    fn payment_json(payment_id: &str, p: &SandboxPayment) -> Value {
-        let remaining = if p.status == "refunded" { 0 } else { p.amount };
-        json!({
-            "id": payment_id,
-            "type": "purchase",
-            "status": p.status,
-            "method": "wallet-partner",
-            "sum": {"amount": remaining, "currency": "INR"},
-            "description": p.description.clone().unwrap_or_default(),
-        })
-    }
-
-    /// Signs a message about `p`: the project, `payment`, the rest of `body`, and the redirect
-    /// while one is pending.
-    fn signed(&self, p: &SandboxPayment, payment: Value, mut body: Value) -> Result<Vec<u8>> {
-        body["project_id"] = json!(self.project_id);
-        body["payment"] = payment;
-        if p.status == "awaiting redirect result" {
-            if let Some(r) = &p.redirect {
-                body["redirect_data"] = r.clone();
-            }
+    /// A message about `p` (a callback about `operation`, or a status answer listing
+    /// `operations`): the project, `payment`, and the redirect while one is pending.
+    fn message<'a>(
+        &self,
+        payment_id: &'a str,
+        p: &'a SandboxPayment,
+        operation: Option<&'a Value>,
+        operations: Option<&'a [Value]>,
+    ) -> Message<'a> {
+        Message {
+            customer: operation.map(|_| CustomerRef { id: &p.customer_id }),
+            operation,
+            operations,
+            payment: PaymentView {
+                date: operation.map(|op| &op["date"]),
+                description: p.description.as_deref().unwrap_or(""),
+                id: payment_id,
+                method: "wallet-partner",
+                status: p.status,
+                // The sum is 0 after a full refund.
+                sum: Sum {
+                    amount: if p.status == "refunded" { 0 } else { p.amount },
+                    currency: "INR",
+                },
+                kind: "purchase",
+            },
+            project_id: self.project_id,
+            redirect_data: p
+                .redirect
+                .as_ref()
+                .filter(|_| p.status == "awaiting redirect result"),
         }
-        let key = self.message_key.as_ref().unwrap_or(&self.key);
-        body["signature"] = Value::String(signature::sign(&body, key)?);
-        Ok(body.to_string().into_bytes())
     }
 
-    fn callback(&mut self, payment_id: &str, operation: Value) -> Result<Vec<u8>> {
+    /// The message as sent: its JSON text with `signature` (the last key) appended, signed
+    /// from that text with the message key.
+    fn signed(&self, message: &Message<'_>) -> Result<Vec<u8>> {
+        let mut text = serde_json::to_vec(message)
+            .map_err(|e| Error::malformed("sandbox message", e.to_string()))?;
+        let key = self.message_key.as_ref().unwrap_or(&self.key);
+        let sig = signature::sign_json(&text, key)?;
+        text.pop(); // the closing brace
+        text.extend_from_slice(b",\"signature\":\"");
+        text.extend_from_slice(sig.as_bytes());
+        text.extend_from_slice(b"\"}");
+        Ok(text)
+    }
+
+    fn callback(&self, payment_id: &str, operation: &Value) -> Result<Vec<u8>> {
         let p = self.known(payment_id)?;
-        let mut payment = Sandbox::payment_json(payment_id, p);
-        payment["date"] = operation["date"].clone();
-        self.signed(
-            p,
-            payment,
-            json!({"customer": {"id": p.customer_id}, "operation": operation}),
-        )
+        self.signed(&self.message(payment_id, p, Some(operation), None))
     }
 
     fn known(&self, payment_id: &str) -> Result<&SandboxPayment> {
@@ -744,8 +799,9 @@ impl Sandbox {
         }
         self.set_status(payment_id, status);
         let op = self.operation(payment_id, "sale", status, "", "");
-        self.push_op(payment_id, op.clone());
-        Ok(vec![self.callback(payment_id, op)?])
+        let body = self.callback(payment_id, &op)?;
+        self.push_op(payment_id, op);
+        Ok(vec![body])
     }
 
     /// The sale's result: the `success` or `decline` (20000) callback of `scenario`.
@@ -763,8 +819,9 @@ impl Sandbox {
         };
         self.set_status(payment_id, status);
         let op = self.operation(payment_id, "sale", status, code, message);
-        self.push_op(payment_id, op.clone());
-        Ok(vec![self.callback(payment_id, op)?])
+        let body = self.callback(payment_id, &op)?;
+        self.push_op(payment_id, op);
+        Ok(vec![body])
     }
 
     fn unfinished(&self, payment_id: &str) -> Result<()> {
@@ -828,10 +885,11 @@ impl Sandbox {
         };
         self.set_status(payment_id, pay_status);
         let op = self.operation(payment_id, "refund", op_status, code, message);
-        self.push_op(payment_id, op.clone());
+        let body = self.callback(payment_id, &op)?;
+        self.push_op(payment_id, op);
         let p = self.payments.get_mut(payment_id).expect("known");
         p.refund_requested = false;
-        Ok(vec![self.callback(payment_id, op)?])
+        Ok(vec![body])
     }
 
     /// The signed status response for a payment (or the 3061 error if unknown).
@@ -840,11 +898,7 @@ impl Sandbox {
             return Sandbox::error(400, "3061", "Transaction not found");
         };
         let body = self
-            .signed(
-                p,
-                Sandbox::payment_json(payment_id, p),
-                json!({"operations": p.operations}),
-            )
+            .signed(&self.message(payment_id, p, None, Some(&p.operations)))
             .expect("an object always signs");
         SandboxResponse {
             http_status: 200,
