@@ -30,10 +30,13 @@
 #[cfg(feature = "data-api")]
 mod data;
 pub mod delivery;
+mod operation;
 mod state;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
+
+use operation::{Operation, Sum};
 
 use crate::config::Project;
 use crate::error::{Error, Result};
@@ -177,7 +180,7 @@ struct SandboxPayment {
     description: Option<String>,
     #[serde(with = "state::status")]
     status: state::StatusName,
-    operations: Vec<Value>,
+    operations: Vec<Operation>,
     redirect: Option<Value>,
     refund_requested: bool,
     callback_url: Option<String>,
@@ -217,9 +220,9 @@ struct Message<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     customer: Option<CustomerRef<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    operation: Option<&'a Value>,
+    operation: Option<&'a Operation>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    operations: Option<&'a [Value]>,
+    operations: Option<&'a [Operation]>,
     payment: PaymentView<'a>,
     project_id: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -235,7 +238,7 @@ struct CustomerRef<'a> {
 #[derive(serde::Serialize)]
 struct PaymentView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<&'a Value>,
+    date: Option<&'a str>,
     description: &'a str,
     id: &'a str,
     method: &'static str,
@@ -243,12 +246,6 @@ struct PaymentView<'a> {
     sum: Sum,
     #[serde(rename = "type")]
     kind: &'static str,
-}
-
-#[derive(serde::Serialize)]
-struct Sum {
-    amount: u64,
-    currency: &'static str,
 }
 
 /// The platform stand-in. Holds the project id and secret, like the real platform.
@@ -658,34 +655,35 @@ impl Sandbox {
         status: &str,
         code: &str,
         message: &str,
-    ) -> Value {
+    ) -> Operation {
         self.next_operation_id += 1 + self.random() % 1000;
         let id = self.next_operation_id;
-        let created = self.date();
+        let created_date = self.date();
         let date = self.date();
         let request_id = format!("{}-{}", self.token(16), self.token(8));
         let provider_payment_id = self.token(15);
         let auth_code = format!("{:06}", self.random() % 1_000_000);
         let amount = self.payments.get(payment_id).map(|p| p.amount).unwrap_or(0);
-        let mut op = json!({
-            "id": id,
-            "type": kind,
-            "status": status,
-            "date": date,
-            "created_date": created,
-            "request_id": request_id,
-            "sum_initial": {"amount": amount, "currency": "INR"},
-            "sum_converted": {"amount": amount, "currency": "INR"},
-            "code": code,
-            "message": message,
-            "provider": {"id": 1187, "payment_id": provider_payment_id, "auth_code": auth_code, "date": date}
-        });
-        if code.is_empty() {
-            let obj = op.as_object_mut().expect("an object");
-            obj.remove("code");
-            obj.remove("message");
+        // `code` and `message` only on results.
+        let result = |t: &str| (!code.is_empty()).then(|| t.to_owned());
+        Operation {
+            code: result(code),
+            created_date,
+            provider: operation::Provider {
+                auth_code,
+                date: date.clone(),
+                id: 1187,
+                payment_id: provider_payment_id,
+            },
+            date,
+            id,
+            message: result(message),
+            request_id,
+            status: status.to_owned(),
+            sum_converted: Sum::inr(amount),
+            sum_initial: Sum::inr(amount),
+            kind: kind.to_owned(),
         }
-        op
     }
 
     /// A message about `p` (a callback about `operation`, or a status answer listing
@@ -694,24 +692,21 @@ impl Sandbox {
         &self,
         payment_id: &'a str,
         p: &'a SandboxPayment,
-        operation: Option<&'a Value>,
-        operations: Option<&'a [Value]>,
+        operation: Option<&'a Operation>,
+        operations: Option<&'a [Operation]>,
     ) -> Message<'a> {
         Message {
             customer: operation.map(|_| CustomerRef { id: &p.customer_id }),
             operation,
             operations,
             payment: PaymentView {
-                date: operation.map(|op| &op["date"]),
+                date: operation.map(|op| op.date.as_str()),
                 description: p.description.as_deref().unwrap_or(""),
                 id: payment_id,
                 method: "wallet-partner",
                 status: p.status,
                 // The sum is 0 after a full refund.
-                sum: Sum {
-                    amount: if p.status == "refunded" { 0 } else { p.amount },
-                    currency: "INR",
-                },
+                sum: Sum::inr(if p.status == "refunded" { 0 } else { p.amount }),
                 kind: "purchase",
             },
             project_id: self.project_id,
@@ -736,7 +731,7 @@ impl Sandbox {
         Ok(text)
     }
 
-    fn callback(&self, payment_id: &str, operation: &Value) -> Result<Vec<u8>> {
+    fn callback(&self, payment_id: &str, operation: &Operation) -> Result<Vec<u8>> {
         let p = self.known(payment_id)?;
         self.signed(&self.message(payment_id, p, Some(operation), None))
     }
@@ -933,7 +928,7 @@ impl Sandbox {
         }
     }
 
-    fn push_op(&mut self, payment_id: &str, op: Value) {
+    fn push_op(&mut self, payment_id: &str, op: Operation) {
         if let Some(p) = self.payments.get_mut(payment_id) {
             p.operations.push(op);
         }

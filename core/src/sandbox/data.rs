@@ -7,6 +7,7 @@ use jiff::civil::DateTime;
 use jiff::Timestamp;
 use serde_json::{json, Value};
 
+use super::operation::Operation;
 use super::{Sandbox, SandboxResponse};
 use crate::data_api::{self, DataApi, DATE_FORMAT, MAX_LIMIT};
 use crate::fields::Obj;
@@ -19,7 +20,7 @@ struct Served {
     completed: Timestamp,
     created: Timestamp,
     payment_id: String,
-    op: Value,
+    op: Operation,
     amount: u64,
 }
 
@@ -89,22 +90,19 @@ impl Sandbox {
         let mut out = Vec::new();
         for (payment_id, p) in &self.payments {
             for op in &p.operations {
-                let ts = |k: &str| {
-                    op[k]
-                        .as_str()
-                        .and_then(|d| Timestamp::strptime("%Y-%m-%dT%H:%M:%S%z", d).ok())
-                        .unwrap_or(Timestamp::UNIX_EPOCH)
+                let ts = |d: &str| {
+                    Timestamp::strptime("%Y-%m-%dT%H:%M:%S%z", d).unwrap_or(Timestamp::UNIX_EPOCH)
                 };
                 out.push(Served {
-                    completed: ts("date"),
-                    created: ts("created_date"),
+                    completed: ts(&op.date),
+                    created: ts(&op.created_date),
                     payment_id: payment_id.clone(),
                     op: op.clone(),
                     amount: p.amount,
                 });
             }
         }
-        out.sort_by_key(|s| (s.completed, s.op["id"].as_u64()));
+        out.sort_by_key(|s| (s.completed, s.op.id));
         out
     }
 
@@ -159,10 +157,8 @@ impl Sandbox {
             .served()
             .into_iter()
             .filter(|s| s.completed >= from && s.completed <= to)
-            .filter(|s| types.is_empty() || types.iter().any(|t| s.op["type"] == t.as_str()))
-            .filter(|s| {
-                statuses.is_empty() || statuses.iter().any(|t| s.op["status"] == t.as_str())
-            })
+            .filter(|s| types.is_empty() || types.contains(&s.op.kind))
+            .filter(|s| statuses.is_empty() || statuses.contains(&s.op.status))
             .skip(usize::try_from(offset).unwrap_or(usize::MAX))
             .take(usize::try_from(limit).unwrap_or(usize::MAX))
             .map(|s| self.page_entry(&s, &zone))
@@ -173,7 +169,7 @@ impl Sandbox {
     /// An operation of `/operations/get`, with the schema's traps: odd ids as strings, every
     /// third amount as a digit string, naive dates in `tz` and ISO-8601 completion dates.
     fn page_entry(&self, s: &Served, zone: &jiff::tz::TimeZone) -> Value {
-        let id = s.op["id"].as_u64().unwrap_or(0);
+        let id = s.op.id;
         let naive = |t: Timestamp| t.to_zoned(zone.clone()).strftime(DATE_FORMAT).to_string();
         let amount = if id % 3 == 0 {
             json!(s.amount.to_string())
@@ -184,16 +180,16 @@ impl Sandbox {
             "project_id": self.project_id,
             "operation_id": if id % 2 == 1 { json!(id.to_string()) } else { json!(id) },
             "payment_id": s.payment_id,
-            "operation_type": s.op["type"],
-            "operation_status": s.op["status"],
+            "operation_type": s.op.kind,
+            "operation_status": s.op.status,
             "operation_created_at": naive(s.created),
             "operation_completed_at": s.completed.to_string(),
             "sum_initial": {"amount": amount, "currency": "INR"},
             "sum_converted": {"amount": s.amount, "currency": "INR"},
             "payment_method_name": "wallet-partner",
-            "provider_payment_id": s.op["provider"]["payment_id"],
-            "payment_provider_code": s.op.get("code").cloned().unwrap_or(Value::Null),
-            "payment_provider_message": s.op.get("message").cloned().unwrap_or(Value::Null),
+            "provider_payment_id": s.op.provider.payment_id,
+            "payment_provider_code": s.op.code,
+            "payment_provider_message": s.op.message,
             "arn": Value::Null,
             "rrn": Value::Null,
         })
@@ -210,9 +206,9 @@ impl Sandbox {
             .filter(|s| s.payment_id == payment_id)
             .map(|s| {
                 json!({
-                    "operation_id": s.op["id"],
-                    "operation_type": s.op["type"],
-                    "operation_status": s.op["status"],
+                    "operation_id": s.op.id,
+                    "operation_type": s.op.kind,
+                    "operation_status": s.op.status,
                     "operation_created_at": s.created.to_string(),
                     "operation_completed_at": s.completed.to_string(),
                     "amount": s.amount,
