@@ -309,6 +309,14 @@ async fn bad_input_gets_the_platforms_answers_and_no_secret_shows() {
     );
 }
 
+/// A fresh directory for one test's `--state` file: the directory, and the file's path.
+fn state_file(name: &str) -> (std::path::PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("wp-serve-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("state.json").to_str().unwrap().to_owned();
+    (dir, state)
+}
+
 /// With `--state FILE`, a SIGKILL loses nothing: started again with the same file, the server
 /// delivers every callback still pending, continuing the attempt count.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -334,11 +342,8 @@ async fn pending_callbacks_survive_sigkill() {
     let hook = format!("http://{}/hook", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-    let dir = std::env::temp_dir().join(format!("wp-serve-state-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let state = dir.join("state.json");
-    let state_arg = state.to_str().unwrap().to_owned();
-    let flags = ["--state", state_arg.as_str(), "--partner-auto-ms", "200"];
+    let (dir, state) = state_file("state");
+    let flags = ["--state", state.as_str(), "--partner-auto-ms", "200"];
     // --time-scale 1000 from start(): the first retry 10 ms later, then ~84 ms, ... a few
     // seconds before the 10th; kill it while retries are still pending.
     let mut first = start(&hook, &flags).await;
@@ -712,11 +717,8 @@ async fn served_page_token(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn held_callbacks_survive_sigkill() {
     let (hook_url, hook) = webhook_failing(0).await;
-    let dir = std::env::temp_dir().join(format!("wp-serve-held-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let state = dir.join("state.json");
-    let state_arg = state.to_str().unwrap().to_owned();
-    let flags = ["--state", state_arg.as_str(), "--partner-auto-ms", "0"];
+    let (dir, state) = state_file("held");
+    let flags = ["--state", state.as_str(), "--partner-auto-ms", "0"];
     let mut first = start(&hook_url, &flags).await;
     let project = Project::new(48039, SecretKey::new(SECRET)).with_gate_url(&first.base);
     let client = reqwest::Client::new();
