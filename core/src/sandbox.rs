@@ -794,9 +794,7 @@ impl Sandbox {
         }
         self.set_status(payment_id, status);
         let op = self.operation(payment_id, "sale", status, "", "");
-        let body = self.callback(payment_id, &op)?;
-        self.push_op(payment_id, op);
-        Ok(vec![body])
+        Ok(vec![self.record(payment_id, op)?])
     }
 
     /// The sale's result: the `success` or `decline` (20000) callback of `scenario`.
@@ -814,9 +812,7 @@ impl Sandbox {
         };
         self.set_status(payment_id, status);
         let op = self.operation(payment_id, "sale", status, code, message);
-        let body = self.callback(payment_id, &op)?;
-        self.push_op(payment_id, op);
-        Ok(vec![body])
+        Ok(vec![self.record(payment_id, op)?])
     }
 
     fn unfinished(&self, payment_id: &str) -> Result<()> {
@@ -880,8 +876,7 @@ impl Sandbox {
         };
         self.set_status(payment_id, pay_status);
         let op = self.operation(payment_id, "refund", op_status, code, message);
-        let body = self.callback(payment_id, &op)?;
-        self.push_op(payment_id, op);
+        let body = self.record(payment_id, op)?;
         let p = self.payments.get_mut(payment_id).expect("known");
         p.refund_requested = false;
         Ok(vec![body])
@@ -928,9 +923,13 @@ impl Sandbox {
         }
     }
 
-    fn push_op(&mut self, payment_id: &str, op: Operation) {
+    /// A new operation of a payment: its signed callback, and the operation kept for status
+    /// answers and the Data API.
+    fn record(&mut self, payment_id: &str, op: Operation) -> Result<Vec<u8>> {
+        let body = self.callback(payment_id, &op)?;
         if let Some(p) = self.payments.get_mut(payment_id) {
             p.operations.push(op);
         }
+        Ok(body)
     }
 }
