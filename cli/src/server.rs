@@ -24,7 +24,8 @@ use crate::persist::{self, Pending, StateFile, Timer};
 
 /// Sandbox time a `42` sale stays `processing` before it succeeds.
 const PROCESSING_MS: u64 = 5_000;
-/// The largest request body accepted (the core's own limit for messages).
+/// The largest request body accepted (the core's own limit for messages), enforced by the
+/// connection loop.
 pub const MAX_BODY: usize = wallet_partner::signature::MAX_BODY_BYTES;
 /// How long the merchant has to answer one delivery, in real time.
 const DELIVERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -586,7 +587,8 @@ pub fn router(server: Arc<Server>) -> Router {
         )
         .route("/__sandbox/events", get(events))
         .route("/__sandbox/trigger", post(trigger))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        // The body limit is the connection loop's (listen.rs reads every body first).
+        .layer(DefaultBodyLimit::disable())
         .with_state(server)
 }
 
