@@ -395,8 +395,9 @@ impl Server {
         })
     }
 
-    /// A sale the customer chose to pay on the Payment Page: started as a Gate sale is.
-    fn start_sale(self: &Arc<Self>, payment_id: &str) {
+    /// The customer chose the method on the Payment Page: the sale starts as a Gate sale does
+    /// (nothing happens to a sale already started or ended).
+    pub fn proceed(self: &Arc<Self>, payment_id: &str) {
         let started = self.start_in(&mut locked(&self.sandbox), payment_id);
         if let Some(started) = started {
             self.after_start(payment_id, started);
@@ -526,11 +527,6 @@ impl Server {
     /// sandbox, as the platform checks it).
     pub fn open_payment_page(&self, url: &str) -> Result<(), wallet_partner::Error> {
         locked(&self.sandbox).open_payment_page(url)
-    }
-
-    /// The customer chose the method on the Payment Page: the sale starts as a Gate sale does.
-    pub fn proceed(self: &Arc<Self>, payment_id: &str) {
-        self.start_sale(payment_id);
     }
 
     /// The partner page token of a payment's pending redirect, if it has one.
