@@ -679,10 +679,9 @@ impl Pager {
             self.offset += len;
         }
         let fresh = page
-            .data()
-            .iter()
+            .into_data()
+            .into_iter()
             .filter(|op| self.seen.insert(op.operation_id))
-            .cloned()
             .collect();
         Ok(fresh)
     }

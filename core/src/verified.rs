@@ -40,6 +40,11 @@ impl<T> Verified<T> {
     pub fn data(&self) -> &T {
         &self.data
     }
+
+    /// The typed content, taken (no copy: a Data API page's operations can be large).
+    pub fn into_data(self) -> T {
+        self.data
+    }
 }
 
 impl<T> Deref for Verified<T> {

@@ -210,7 +210,7 @@ pub unsafe extern "C" fn wp_data_api_verify_operations(
         emit(
             out,
             wp_operations {
-                items: page.data().clone(),
+                items: page.into_data(),
             },
         );
         Ok(())
