@@ -139,10 +139,10 @@ fn query_of_filters(
 
 fn operations<'py>(
     py: Python<'py>,
-    ops: &[CoreOperation],
+    ops: Vec<CoreOperation>,
 ) -> PyResult<Vec<Bound<'py, RemoteOperation>>> {
-    ops.iter()
-        .map(|op| Bound::new(py, RemoteOperation { inner: op.clone() }))
+    ops.into_iter()
+        .map(|inner| Bound::new(py, RemoteOperation { inner }))
         .collect()
 }
 
@@ -224,7 +224,8 @@ impl DataApi {
 
     /// Verifies and decodes an answer: the operations. `SignatureError` on a forged or altered
     /// page; `PlatformError` with `.code` for error bodies (3003 on HTTP 429: back off 10 s).
-    /// Naive dates are read in `tz`; pass `payment_id` for a get-by-payment answer.
+    /// Naive dates are read in `tz`; pass `payment_id` for a get-by-payment answer. Runs
+    /// without the GIL.
     #[pyo3(signature = (http_status, body, *, tz="UTC", payment_id=None))]
     fn verify_operations<'py>(
         &self,
@@ -235,14 +236,16 @@ impl DataApi {
         payment_id: Option<&str>,
     ) -> PyResult<Vec<Bound<'py, RemoteOperation>>> {
         let bytes = body_arg(body, "body").py_err()?;
-        let page = match payment_id {
-            Some(id) => self
-                .inner
-                .verify_payment_operations(http_status, &bytes, id, tz),
-            None => self.inner.verify_operations(http_status, &bytes, tz),
-        }
-        .py_err()?;
-        operations(py, page.data())
+        let api = &self.inner;
+        // The page is verified and decoded without the GIL: other Python threads run
+        // meanwhile, and a host may verify several pages at once.
+        let page = py
+            .detach(|| match payment_id {
+                Some(id) => api.verify_payment_operations(http_status, &bytes, id, tz),
+                None => api.verify_operations(http_status, &bytes, tz),
+            })
+            .py_err()?;
+        operations(py, page.into_data())
     }
 
     /// A pager over a window of any length (split into pieces of at most 180 days that overlap
@@ -356,7 +359,8 @@ impl Pager {
             .map(|inner| HttpRequest { inner }))
     }
     /// Takes the answer: the operations not seen before. An error changes nothing (send the
-    /// same request again; after 429, wait first).
+    /// same request again; after 429, wait first). Runs without the GIL; meanwhile a call
+    /// from another thread raises `RuntimeError`.
     fn feed<'py>(
         &mut self,
         py: Python<'py>,
@@ -364,8 +368,10 @@ impl Pager {
         body: &Bound<'py, PyAny>,
     ) -> PyResult<Vec<Bound<'py, RemoteOperation>>> {
         let bytes = body_arg(body, "body").py_err()?;
-        let ops = self.inner.feed(http_status, &bytes).py_err()?;
-        operations(py, &ops)
+        let pager = &mut self.inner;
+        // Without the GIL, as in `DataApi.verify_operations`.
+        let ops = py.detach(|| pager.feed(http_status, &bytes)).py_err()?;
+        operations(py, ops)
     }
     /// Whether every page has been fed.
     #[getter]

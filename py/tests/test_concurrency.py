@@ -1,5 +1,9 @@
 """Several threads verifying and applying callbacks give the same results as a sequential run."""
+import json
+import sys
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import wallet_partner as wp
 
@@ -72,3 +76,81 @@ def test_threads_verify_the_same_bodies():
     for t in threads:
         t.join()
     assert not errors
+
+
+TOKEN, TOKEN_SECRET = "dAtA-ApI-t0ken-0f-30-characte", "token-secret-for-the-data-api"
+
+
+def data_api_pages(pages, per_page=1000):
+    """Signed Data API pages of distinct sale operations."""
+    bodies = []
+    for n in range(pages):
+        ops = [{"project_id": 48039, "operation_id": 10_000_000 + n * per_page + i,
+                "payment_id": f"p-{n}-{i}", "operation_type": "sale", "operation_status": "success",
+                "operation_created_at": "2026-11-20 10:00:00",
+                "operation_completed_at": "2026-11-20T10:00:05+00:00",
+                "sum_initial": {"amount": 125_000, "currency": "INR"}} for i in range(per_page)]
+        page = {"operations": ops}
+        page["signature"] = wp.sign(page, TOKEN_SECRET)
+        bodies.append(json.dumps(page, separators=(",", ":")).encode())
+    return bodies
+
+
+def summary(ops):
+    return [(o.operation_id, o.payment_id, o.amount, o.completed_at_ms) for o in ops]
+
+
+def test_threads_verify_data_api_pages_like_one_thread():
+    api = wp.DataApi(TOKEN, TOKEN_SECRET)
+    bodies = data_api_pages(8, per_page=200)
+    expected = [summary(api.verify_operations(200, b)) for b in bodies]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda b: summary(api.verify_operations(200, b)), bodies * 3))
+    assert got == expected * 3
+    assert len({o[0] for page in got for o in page}) == 8 * 200
+
+
+def test_verifying_a_page_lets_other_python_threads_run():
+    """verify_operations and Pager.feed work without the GIL. With a long switch interval a
+    thread waiting for the GIL only gets it when the verifying thread lets it go: the main
+    thread verifies until the waiting thread has run, which it does only inside a call (it sees
+    `busy`) if the call released the GIL. Meanwhile a Pager that is feeding refuses a second
+    thread, and that changes nothing."""
+    api = wp.DataApi(TOKEN, TOKEN_SECRET)
+    body = data_api_pages(1)[0]
+    pager = api.pages(interval_from="2026-11-20 00:00:00", interval_to="2026-11-21 00:00:00")
+    cases = [(lambda: api.verify_operations(200, body), "served"),
+             (lambda: pager.feed(200, body), "Already mutably borrowed")]
+    for verify, second_thread in cases:
+        go, seen, state = threading.Event(), [], {"busy": False}
+
+        def watcher():
+            go.wait()
+            seen.append(state["busy"])
+            try:
+                pager.next_request()
+                seen.append("served")
+            except RuntimeError as e:
+                seen.append(str(e))
+
+        old = sys.getswitchinterval()
+        sys.setswitchinterval(30.0)
+        calls, operations = 0, set()
+        try:
+            t = threading.Thread(target=watcher)
+            t.start()
+            go.set()
+            deadline = time.monotonic() + 10
+            while not seen and time.monotonic() < deadline:
+                state["busy"] = True
+                operations.update(op.operation_id for op in verify())
+                state["busy"] = False
+                calls += 1
+            t.join()
+        finally:
+            sys.setswitchinterval(old)
+        assert seen == [True, second_thread]
+        assert len(operations) == 1000
+    # Every feed was taken, and the refused call changed nothing: the next page follows them.
+    assert pager.pages_fed == calls
+    assert json.loads(pager.next_request().body)["offset"] == 1000 * calls
