@@ -27,6 +27,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::Arc;
 
 use crate::config::Project;
 use crate::data_api::RemoteOperation;
@@ -167,68 +168,166 @@ struct Local {
     amount: u64,
 }
 
-/// What the platform reported about one payment, summarised as operations arrive.
+/// What the platform reported about one payment, summarised as operations arrive. Small and
+/// mostly allocation-free: a payment usually has one or two operations.
 #[derive(Debug, Clone, Default)]
 struct Remote {
     /// Successful sales (operation ids).
-    sales_ok: Vec<u64>,
+    sales_ok: Few<u64>,
     /// The latest failed sale.
-    sale_failed: Option<(u64, String)>,
+    sale_failed: Option<(u64, Label)>,
     /// A sale still in progress.
-    sale_in_progress: Option<(u64, String)>,
+    sale_in_progress: Option<(u64, Label)>,
     /// A successful refund.
     refund_ok: Option<u64>,
     /// A refund still in progress.
-    refund_in_progress: Option<(u64, String)>,
-    /// The first operation whose amount or currency differs from the order (checked on report).
-    amounts: Vec<(u64, Option<u64>, Option<String>)>,
+    refund_in_progress: Option<(u64, Label)>,
+    /// Every sale's amount and currency (checked against the order on report).
+    amounts: Few<(u64, Option<u64>, Option<Label>)>,
     /// Any operation at all (for `missing_locally`).
-    first: Option<(u64, String)>,
+    first: Option<(u64, Label)>,
+}
+
+/// A shared text ("sale success", "INR"): the few distinct ones are kept once (see [`Labels`]).
+type Label = Arc<str>;
+
+/// Values kept in order, the first inline (no allocation for one).
+#[derive(Debug, Clone)]
+struct Few<T> {
+    first: Option<T>,
+    more: Vec<T>,
+}
+
+impl<T> Default for Few<T> {
+    fn default() -> Few<T> {
+        Few {
+            first: None,
+            more: Vec::new(),
+        }
+    }
+}
+
+impl<T> Few<T> {
+    fn push(&mut self, value: T) {
+        match self.first {
+            None => self.first = Some(value),
+            Some(_) => self.more.push(value),
+        }
+    }
+
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.more.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.first.iter().chain(&self.more)
+    }
+}
+
+/// The distinct texts a reconciler has seen, each kept once: a page repeats the same few
+/// (`sale success`, `INR`), and a label per operation would be an allocation per operation.
+/// At most [`Labels::MAX`] are kept; past that (a page of odd statuses) each is its own.
+#[derive(Debug, Clone, Default)]
+struct Labels(Vec<Label>);
+
+impl Labels {
+    const MAX: usize = 64;
+
+    /// `a`, or `a b` when `b` is given, as a shared text.
+    fn get(&mut self, a: &str, b: Option<&str>) -> Label {
+        let matches = |l: &str| match b {
+            None => l == a,
+            Some(b) => {
+                l.len() == a.len() + 1 + b.len()
+                    && l.starts_with(a)
+                    && l.ends_with(b)
+                    && l.as_bytes()[a.len()] == b' '
+            }
+        };
+        if let Some(l) = self.0.iter().find(|l| matches(l)) {
+            return Arc::clone(l);
+        }
+        let label: Label = match b {
+            None => Arc::from(a),
+            Some(b) => Arc::from(format!("{a} {b}")),
+        };
+        if self.0.len() < Labels::MAX {
+            self.0.push(Arc::clone(&label));
+        }
+        label
+    }
 }
 
 /// Collects stored payments and the platform's operations, then reports.
 #[derive(Debug, Clone)]
 pub struct Reconciler {
     project_id: u64,
-    local: HashMap<String, Local>,
-    remote: HashMap<String, Remote>,
+    /// By payment id: what the host stored and what the platform reported (one table, so a
+    /// payment's two sides meet without a second lookup).
+    payments: HashMap<String, Sides>,
     seen: std::collections::HashSet<u64>,
+    labels: Labels,
+}
+
+/// One payment's two sides; at least one is there.
+#[derive(Debug, Clone, Default)]
+struct Sides {
+    local: Option<Local>,
+    remote: Option<Remote>,
 }
 
 impl Reconciler {
+    /// The most payments [`Reconciler::reserve`] makes room for ahead (about 2^20).
+    pub const MAX_RESERVE: usize = 1 << 20;
+
     /// A reconciler for one project: operations of other projects are left out.
     pub fn new(project: &Project) -> Reconciler {
         Reconciler {
             project_id: project.id(),
-            local: HashMap::new(),
-            remote: HashMap::new(),
+            payments: HashMap::new(),
             seen: std::collections::HashSet::new(),
+            labels: Labels::default(),
         }
+    }
+
+    /// Makes room for about `payments` stored payments and as many paid on the platform, so
+    /// that the tables are not grown (and rehashed) again and again while they arrive. A hint:
+    /// at most [`Reconciler::MAX_RESERVE`] are reserved ahead, whatever it says.
+    pub fn reserve(&mut self, payments: usize) {
+        let payments = payments.min(Reconciler::MAX_RESERVE);
+        self.payments.reserve(payments);
+        self.seen.reserve(payments);
     }
 
     /// Adds a stored snapshot (as `Payment::snapshot` wrote it), read with
     /// [`crate::snapshot::summary`]. An invalid one is an error and adds nothing.
     pub fn add_snapshot(&mut self, project: &Project, snapshot: &str) -> Result<()> {
         let s = crate::snapshot::summary(project, snapshot)?;
-        self.local.insert(
-            s.payment_id,
-            Local {
-                state: s.state,
-                amount: s.amount,
-            },
-        );
+        self.payments.entry(s.payment_id).or_default().local = Some(Local {
+            state: s.state,
+            amount: s.amount,
+        });
         Ok(())
     }
 
     /// Adds a stored payment.
     pub fn add_payment(&mut self, payment: &Payment) {
-        self.local.insert(
-            payment.id().to_owned(),
-            Local {
-                state: payment.kind(),
-                amount: payment.order().amount.paise(),
-            },
-        );
+        let local = Local {
+            state: payment.kind(),
+            amount: payment.order().amount.paise(),
+        };
+        match self.payments.get_mut(payment.id()) {
+            Some(sides) => sides.local = Some(local),
+            None => {
+                self.payments.insert(
+                    payment.id().to_owned(),
+                    Sides {
+                        local: Some(local),
+                        remote: None,
+                    },
+                );
+            }
+        }
     }
 
     /// Adds operations (from the pager, `get-by-payment`, or any source); an operation seen
@@ -248,11 +347,17 @@ impl Reconciler {
         {
             return;
         }
-        if !self.remote.contains_key(&op.payment_id) {
-            self.remote.insert(op.payment_id.clone(), Remote::default());
+        if !self.payments.contains_key(&op.payment_id) {
+            self.payments
+                .insert(op.payment_id.clone(), Sides::default());
         }
-        let r = self.remote.get_mut(&op.payment_id).expect("inserted above");
-        let status = || format!("{} {}", op.operation_type, op.operation_status);
+        let sides = self
+            .payments
+            .get_mut(&op.payment_id)
+            .expect("inserted above");
+        let r = sides.remote.get_or_insert_with(Remote::default);
+        let labels = &mut self.labels;
+        let mut status = || labels.get(&op.operation_type, Some(&op.operation_status));
         if r.first.is_none() {
             r.first = Some((op.operation_id, status()));
         }
@@ -274,8 +379,8 @@ impl Reconciler {
             _ => {}
         }
         if kind == OperationType::Sale && (op.amount.is_some() || op.currency.is_some()) {
-            r.amounts
-                .push((op.operation_id, op.amount, op.currency.clone()));
+            let currency = op.currency.as_deref().map(|c| self.labels.get(c, None));
+            r.amounts.push((op.operation_id, op.amount, currency));
         }
     }
 
@@ -283,19 +388,16 @@ impl Reconciler {
     pub fn report(&self) -> Report {
         let mut findings = Vec::new();
         let mut matched = 0;
-        for (id, local) in &self.local {
+        for (id, sides) in &self.payments {
             let before = findings.len();
-            match self.remote.get(id) {
-                Some(remote) => compare(id, Some(local), remote, &mut findings),
-                None => missing_remotely(id, local, &mut findings),
+            match (&sides.local, &sides.remote) {
+                (Some(local), Some(remote)) => compare(id, Some(local), remote, &mut findings),
+                (Some(local), None) => missing_remotely(id, local, &mut findings),
+                (None, Some(remote)) => compare(id, None, remote, &mut findings),
+                (None, None) => {}
             }
-            if findings.len() == before {
+            if sides.local.is_some() && findings.len() == before {
                 matched += 1;
-            }
-        }
-        for (id, remote) in &self.remote {
-            if !self.local.contains_key(id) {
-                compare(id, None, remote, &mut findings);
             }
         }
         findings.sort_by(|a, b| {
@@ -362,7 +464,7 @@ fn missing_remotely(id: &str, local: &Local, out: &mut Vec<Finding>) {
 
 fn compare(id: &str, local: Option<&Local>, r: &Remote, out: &mut Vec<Finding>) {
     let Some(local) = local else {
-        let (op, status) = r.first.clone().unwrap_or_default();
+        let (op, status) = r.first.clone().unwrap_or_else(|| (0, Arc::from("")));
         out.push(finding(
             FindingKind::MissingLocally,
             id,
@@ -387,7 +489,7 @@ fn compare(id: &str, local: Option<&Local>, r: &Remote, out: &mut Vec<Finding>) 
             format!(
                 "{} successful sales (operations {:?}) for one payment id",
                 r.sales_ok.len(),
-                r.sales_ok
+                r.sales_ok.iter().collect::<Vec<_>>()
             ),
             FindingAction::ManualReview,
         ));
@@ -410,7 +512,7 @@ fn compare(id: &str, local: Option<&Local>, r: &Remote, out: &mut Vec<Finding>) 
             FindingAction::ManualReview,
         ));
     }
-    let sale_ok = r.sales_ok.first().copied();
+    let sale_ok = r.sales_ok.first;
     let waiting = matches!(
         state,
         StateKind::Created | StateKind::Pending | StateKind::Redirected | StateKind::Unknown
@@ -491,7 +593,7 @@ fn compare(id: &str, local: Option<&Local>, r: &Remote, out: &mut Vec<Finding>) 
             id,
             None,
             Some(local),
-            r.refund_in_progress.as_ref().map(|(_, s)| s.as_str()),
+            r.refund_in_progress.as_ref().map(|(_, s)| &**s),
             "stored as refunded, but the platform reported no successful refund".to_owned(),
             FindingAction::ManualReview,
         )),
@@ -519,6 +621,8 @@ pub fn reconcile<'a>(
     operations: impl IntoIterator<Item = &'a RemoteOperation>,
 ) -> Result<Report> {
     let mut r = Reconciler::new(project);
+    let snapshots = snapshots.into_iter();
+    r.reserve(snapshots.size_hint().0);
     for s in snapshots {
         r.add_snapshot(project, s)?;
     }

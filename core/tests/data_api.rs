@@ -6,7 +6,7 @@ use crate::common;
 use common::{load, s};
 use serde_json::{json, Value};
 use wallet_partner::data_api::{DataApi, OperationsQuery, RemoteOperation};
-use wallet_partner::reconcile::Reconciler;
+use wallet_partner::reconcile::{FindingKind, Reconciler};
 use wallet_partner::sandbox::{SaleScenario, Sandbox};
 use wallet_partner::signature::sign;
 use wallet_partner::{Order, Payment, Project, SecretKey, StateKind};
@@ -435,4 +435,76 @@ fn a_snapshot_summary_agrees_with_a_full_restore() {
             "{bad}"
         );
     }
+}
+
+fn remote(payment_id: &str, operation_id: u64, kind: &str, status: &str) -> RemoteOperation {
+    RemoteOperation {
+        project_id: Some(48039),
+        payment_id: payment_id.into(),
+        operation_id,
+        operation_type: kind.into(),
+        operation_status: status.into(),
+        amount: Some(10_000),
+        currency: Some(format!(
+            "INR{}",
+            if operation_id % 7 == 0 { "X" } else { "" }
+        )),
+        created_at_ms: None,
+        completed_at_ms: None,
+        raw: "{}".into(),
+    }
+}
+
+#[test]
+fn many_distinct_statuses_and_sales_are_reported_each_as_received() {
+    // More distinct statuses and currencies than the reconciler keeps shared (64), several
+    // successful sales for one payment, and a reservation hint far past any real count.
+    let project = Project::new(48039, SecretKey::new("x"));
+    let mut reconciler = Reconciler::new(&project);
+    reconciler.reserve(usize::MAX);
+    for i in 0..150u64 {
+        let status = format!("awaiting step {i}");
+        reconciler.add_operation(&remote(&format!("p-{i:03}"), 1_000 + i, "sale", &status));
+    }
+    for id in [5_003, 5_001, 5_002] {
+        reconciler.add_operation(&remote("dup", id, "sale", "success"));
+    }
+    let report = reconciler.report();
+    assert_eq!(report.findings.len(), 151);
+    // Sorted by payment id: "dup" first.
+    let dup = &report.findings[0];
+    assert_eq!(
+        (dup.payment_id.as_str(), dup.operation_id),
+        ("dup", Some(5_003))
+    );
+    assert_eq!(
+        dup.detail,
+        "the platform has sale success (operation 5003) for a payment this store never saved"
+    );
+    for (i, f) in report.findings[1..].iter().enumerate() {
+        assert_eq!(f.payment_id, format!("p-{i:03}"));
+        assert_eq!(f.operation_id, Some(1_000 + i as u64));
+        let status = format!("sale awaiting step {i}");
+        assert_eq!(f.remote_status.as_deref(), Some(status.as_str()));
+        assert!(f.detail.contains(&status), "{}", f.detail);
+    }
+    // Once stored, the same payment's three sales are one duplicate finding, listed in order.
+    let mut stored = Reconciler::new(&project);
+    let mut payment = Payment::new(&project, order("dup")).unwrap();
+    let _sent = payment.start_gate_sale(&project, 0).unwrap();
+    stored.add_payment(&payment);
+    for id in [5_003, 5_001, 5_002] {
+        stored.add_operation(&remote("dup", id, "sale", "success"));
+    }
+    let report = stored.report();
+    let dup = report
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::Duplicate)
+        .expect("a duplicate");
+    assert_eq!(dup.operation_id, Some(5_001));
+    assert_eq!(
+        dup.detail,
+        "3 successful sales (operations [5003, 5001, 5002]) for one payment id"
+    );
 }
