@@ -7,7 +7,8 @@ use wallet_partner as wp;
 use wp::data_api::{OperationsQuery, RemoteOperation as CoreOperation};
 
 use super::{
-    body_arg, from_json, key_of, str_arg, to_py, wrong_type, CoreResult, HttpRequest, OrPy, Project,
+    body_arg, from_json, key_of, str_arg, str_view, to_py, wrong_type, CoreResult, HttpRequest,
+    OrPy, Project,
 };
 
 /// `str`, a list of `str`, or `None` (a filter of one value or many).
@@ -490,8 +491,10 @@ pub(crate) fn reconcile(
         .map_err(|_| to_py(wrong_type("project", "wallet_partner.Project", project)))?;
     let project = &project.get().inner;
     let mut r = wp::reconcile::Reconciler::new(project);
+    r.reserve(length_hint(snapshots));
     for s in snapshots.try_iter()? {
-        let text = str_arg(&s?, "snapshots").py_err()?;
+        let s = s?;
+        let text = str_view(&s, "snapshots").py_err()?;
         r.add_snapshot(project, &text).py_err()?;
     }
     for op in operations.try_iter()? {
@@ -506,6 +509,16 @@ pub(crate) fn reconcile(
         r.add_operation(&op.get().inner);
     }
     Ok(Report { inner: r.report() })
+}
+
+/// How many items `obj` says it holds (`operator.length_hint`), 0 when it does not say.
+fn length_hint(obj: &Bound<'_, PyAny>) -> usize {
+    obj.py()
+        .import("operator")
+        .and_then(|m| m.getattr("length_hint"))
+        .and_then(|f| f.call1((obj, 0)))
+        .and_then(|n| n.extract::<usize>())
+        .unwrap_or(0)
 }
 
 /// Turns the sandbox's Data API on (a method of `Sandbox`, defined here beside the rest).

@@ -87,10 +87,14 @@ fn body_arg<'a>(obj: &'a Bound<'_, PyAny>, name: &str) -> CoreResult<Cow<'a, [u8
 }
 
 fn str_arg(obj: &Bound<'_, PyAny>, name: &str) -> CoreResult<String> {
+    str_view(obj, name).map(Cow::into_owned)
+}
+
+/// A `str` argument's text, borrowed from the Python object when it can be.
+fn str_view<'a>(obj: &'a Bound<'_, PyAny>, name: &str) -> CoreResult<Cow<'a, str>> {
     match obj.cast::<PyString>() {
         Ok(s) => s
             .to_cow()
-            .map(Cow::into_owned)
             .map_err(|_| wp::Error::InvalidUtf8("string argument")),
         Err(_) => Err(wrong_type(name, "str", obj)),
     }
