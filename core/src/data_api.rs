@@ -29,7 +29,7 @@ use jiff::{Timestamp, ToSpan};
 
 use crate::error::{Error, Result};
 use crate::fields::Obj;
-use crate::json::{body_text, Node};
+use crate::json::{body_text, Node, Span};
 use crate::key::SecretKey;
 use crate::order::{max_len, validate_outgoing_url, validate_payment_id};
 use crate::request::{json_post, Body, HttpRequest};
@@ -430,7 +430,8 @@ impl DataApi {
         }
         let text = body_text(body)?;
         let bump = crate::arena::arena(text.len());
-        let node = Node::parse(text, &bump)?;
+        // Depth 3: the page (1), its `operations` array (2), each operation (3).
+        let (node, spans) = Node::parse_spans(text, &bump, 3)?;
         let root = Obj::of(&node, "body")?;
         signature::verify_node(&node, std::slice::from_ref(&self.key), &bump, text.len())?;
         let items = match root.raw("operations") {
@@ -444,9 +445,16 @@ impl DataApi {
             None => return Err(Error::malformed("operations", "required")),
         };
         let mut out = Vec::with_capacity(items.len());
+        let mut cursor = 0;
         for (i, item) in items.iter().enumerate() {
             let op = root.item("operations", i, item)?;
-            out.push(RemoteOperation::decode(&op, item, &zone, payment_id)?);
+            // The operation's text as received (always found: each is an object at depth 3).
+            let raw = match item {
+                Node::Obj(entries) => Span::find(spans, &mut cursor, entries, text),
+                _ => None,
+            };
+            let raw = raw.map_or_else(|| item.to_json(), str::to_owned);
+            out.push(RemoteOperation::decode(&op, raw, &zone, payment_id)?);
         }
         Ok(Verified::new(out, text, TOKEN_KEY_LABEL.into()))
     }
@@ -520,7 +528,7 @@ pub struct RemoteOperation {
 impl RemoteOperation {
     fn decode(
         op: &Obj<'_>,
-        node: &Node<'_>,
+        raw: String,
         tz: &TimeZone,
         payment_id: Option<&str>,
     ) -> Result<RemoteOperation> {
@@ -551,7 +559,7 @@ impl RemoteOperation {
             currency,
             created_at_ms: date_ms(op, "operation_created_at", tz)?,
             completed_at_ms: date_ms(op, "operation_completed_at", tz)?,
-            raw: node.to_json(),
+            raw,
         })
     }
 }

@@ -68,9 +68,46 @@ pub(crate) enum Node<'a> {
 /// Object entries, in document order.
 pub(crate) type Entries<'a> = [(&'a str, Node<'a>)];
 
+/// Where an object's text is: its entries (to tell which object it is) and the byte range
+/// from its `{` to its `}` inclusive.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span<'a> {
+    pub(crate) entries: &'a Entries<'a>,
+    pub(crate) range: (usize, usize),
+}
+
+impl<'a> Span<'a> {
+    /// The text of the object whose entries are `entries`, among `spans` from `*from` on
+    /// (objects come in document order, so a caller walking them in order passes a cursor).
+    pub(crate) fn find(
+        spans: &[Span<'a>],
+        from: &mut usize,
+        entries: &Entries<'a>,
+        text: &'a str,
+    ) -> Option<&'a str> {
+        let k = spans[*from..]
+            .iter()
+            .position(|s| std::ptr::eq(s.entries, entries))?;
+        let span = spans[*from + k];
+        *from += k + 1;
+        text.get(span.range.0..span.range.1)
+    }
+}
+
 impl<'a> Node<'a> {
     /// Parses a complete JSON document into `bump`.
     pub(crate) fn parse(text: &'a str, bump: &'a Bump) -> Result<Node<'a>> {
+        Ok(Node::parse_spans(text, bump, 0)?.0)
+    }
+
+    /// Parses like [`Node::parse`], and also gives where in `text` each object nested
+    /// `depth` deep (1 is the document itself) begins and ends, in document order (`depth` 0:
+    /// none). A Data API page keeps each operation's text so, exactly as received.
+    pub(crate) fn parse_spans(
+        text: &'a str,
+        bump: &'a Bump,
+        depth: usize,
+    ) -> Result<(Node<'a>, &'a [Span<'a>])> {
         let mut p = Parser {
             text,
             b: text.as_bytes(),
@@ -78,6 +115,8 @@ impl<'a> Node<'a> {
             bump,
             items: BumpVec::with_capacity_in(16, bump),
             entries: BumpVec::with_capacity_in(32, bump),
+            span_depth: depth,
+            spans: BumpVec::new_in(bump),
         };
         p.ws();
         let v = p.value(1)?;
@@ -85,7 +124,7 @@ impl<'a> Node<'a> {
         if p.i != p.b.len() {
             return Err(p.err("trailing characters after the JSON value").into());
         }
-        Ok(v)
+        Ok((v, p.spans.into_bump_slice()))
     }
 
     /// A borrowed view of a `serde_json::Value` (containers allocated in `bump`).
@@ -289,6 +328,9 @@ struct Parser<'a> {
     items: BumpVec<'a, Node<'a>>,
     /// Entries of the objects being parsed, as a stack.
     entries: BumpVec<'a, (&'a str, Node<'a>)>,
+    /// The depth whose objects' spans are kept (0: none), and those spans.
+    span_depth: usize,
+    spans: BumpVec<'a, Span<'a>>,
 }
 
 impl<'a> Parser<'a> {
@@ -509,6 +551,20 @@ impl<'a> Parser<'a> {
     }
 
     fn object(&mut self, depth: usize) -> PResult<Node<'a>> {
+        let start = self.i;
+        let node = self.object_entries(depth)?;
+        if depth == self.span_depth {
+            if let Node::Obj(entries) = node {
+                self.spans.push(Span {
+                    entries,
+                    range: (start, self.i),
+                });
+            }
+        }
+        Ok(node)
+    }
+
+    fn object_entries(&mut self, depth: usize) -> PResult<Node<'a>> {
         if depth > MAX_DEPTH {
             return Err(Fail::TooDeep);
         }

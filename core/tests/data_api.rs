@@ -508,3 +508,37 @@ fn many_distinct_statuses_and_sales_are_reported_each_as_received() {
         "3 successful sales (operations [5003, 5001, 5002]) for one payment id"
     );
 }
+
+#[test]
+fn an_operations_raw_text_is_exactly_as_received() {
+    // Pretty-printed, with escapes, and with unknown objects as deep as the operations
+    // before and after them: each operation's `raw` is its own text, byte for byte.
+    let key = SecretKey::new("token-secret");
+    let api = DataApi::new("t".repeat(30), key.clone()).unwrap();
+    let op = |id: u64, name: &str| {
+        json!({"project_id": 48039, "operation_id": id, "payment_id": format!("p-{id}"),
+               "operation_type": "sale", "operation_status": "success",
+               "payment_method_name": name, "sum_initial": {"amount": 100, "currency": "INR"}})
+    };
+    let mut page = json!({
+        "meta": {"a": {"deep": 1}, "b": {}},
+        "operations": [op(1, "wallet/partner é"), op(2, "plain")],
+        "zz": [{"x": {"y": 2}}],
+    });
+    page["signature"] = Value::String(sign(&page, &key).unwrap());
+    let text = serde_json::to_string_pretty(&page)
+        .unwrap()
+        .replace("wallet/partner é", "wallet\\/partner \\u00e9");
+    let ops = api.verify_operations(200, text.as_bytes(), "UTC").unwrap();
+    assert_eq!(ops.len(), 2);
+    for (op, id) in ops.iter().zip([1, 2]) {
+        assert_eq!(op.operation_id, id);
+        assert!(text.contains(&op.raw), "{}", op.raw);
+        assert!(op.raw.starts_with('{') && op.raw.ends_with('}'));
+        let parsed: Value = serde_json::from_str(&op.raw).unwrap();
+        assert_eq!(parsed["operation_id"], id);
+    }
+    assert!(ops[0].raw.contains("wallet\\/partner \\u00e9"));
+    assert!(ops[0].raw.contains("\n"));
+    assert!(!ops[0].raw.contains("p-2") && ops[1].raw.contains("\"p-2\""));
+}
