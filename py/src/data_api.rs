@@ -478,10 +478,15 @@ impl Report {
     }
 }
 
+/// How many snapshots `reconcile` reads between releases of the GIL.
+const SNAPSHOT_BATCH: usize = 256;
+
 /// Reconciles stored snapshots (str) with the platform's operations (RemoteOperation), each an
 /// iterable consumed once: memory grows with the number of payments, not of operations.
+/// Snapshots are read, and the report made, without the GIL (a batch at a time).
 #[pyfunction]
 pub(crate) fn reconcile(
+    py: Python<'_>,
     project: &Bound<'_, PyAny>,
     snapshots: &Bound<'_, PyAny>,
     operations: &Bound<'_, PyAny>,
@@ -492,10 +497,23 @@ pub(crate) fn reconcile(
     let project = &project.get().inner;
     let mut r = wp::reconcile::Reconciler::new(project);
     r.reserve(length_hint(snapshots));
-    for s in snapshots.try_iter()? {
-        let s = s?;
-        let text = str_view(&s, "snapshots").py_err()?;
-        r.add_snapshot(project, &text).py_err()?;
+    let mut items = snapshots.try_iter()?;
+    let mut batch = Vec::with_capacity(SNAPSHOT_BATCH);
+    loop {
+        batch.clear();
+        for s in items.by_ref().take(SNAPSHOT_BATCH) {
+            batch.push(s?);
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let texts = batch
+            .iter()
+            .map(|s| str_view(s, "snapshots"))
+            .collect::<CoreResult<Vec<_>>>()
+            .py_err()?;
+        py.detach(|| texts.iter().try_for_each(|t| r.add_snapshot(project, t)))
+            .py_err()?;
     }
     for op in operations.try_iter()? {
         let op = op?;
@@ -508,7 +526,9 @@ pub(crate) fn reconcile(
         })?;
         r.add_operation(&op.get().inner);
     }
-    Ok(Report { inner: r.report() })
+    Ok(Report {
+        inner: py.detach(move || r.report()),
+    })
 }
 
 /// How many items `obj` says it holds (`operator.length_hint`), 0 when it does not say.

@@ -6,6 +6,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import wallet_partner as wp
+from conftest import VECTORS
 
 SECRET = "concurrency-secret"
 CUSTOMER = {"id": "c1", "ip_address": "203.0.113.7", "first_name": "A", "last_name": "B",
@@ -110,47 +111,69 @@ def test_threads_verify_data_api_pages_like_one_thread():
     assert len({o[0] for page in got for o in page}) == 8 * 200
 
 
+def while_calling(call, other):
+    """Calls `call` until a second thread has run `other`, with a 30 s switch interval: a
+    thread waiting for the GIL then gets it only when the calling thread lets it go, so it
+    runs inside a call (and sees `busy`) only if the call released the GIL. Returns what the
+    second thread saw (`busy`, then `other`'s result or RuntimeError text) and the calls'
+    results."""
+    go, seen, state = threading.Event(), [], {"busy": False}
+
+    def watcher():
+        go.wait()
+        seen.append(state["busy"])
+        try:
+            seen.append(other())
+        except RuntimeError as e:
+            seen.append(str(e))
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(30.0)
+    results = []
+    try:
+        t = threading.Thread(target=watcher)
+        t.start()
+        go.set()
+        deadline = time.monotonic() + 10
+        while not seen and time.monotonic() < deadline:
+            state["busy"] = True
+            results.append(call())
+            state["busy"] = False
+        t.join()
+    finally:
+        sys.setswitchinterval(old)
+    return seen, results
+
+
 def test_verifying_a_page_lets_other_python_threads_run():
-    """verify_operations and Pager.feed work without the GIL. With a long switch interval a
-    thread waiting for the GIL only gets it when the verifying thread lets it go: the main
-    thread verifies until the waiting thread has run, which it does only inside a call (it sees
-    `busy`) if the call released the GIL. Meanwhile a Pager that is feeding refuses a second
-    thread, and that changes nothing."""
+    """verify_operations and Pager.feed work without the GIL. Meanwhile a Pager that is
+    feeding refuses a second thread, and that changes nothing."""
     api = wp.DataApi(TOKEN, TOKEN_SECRET)
     body = data_api_pages(1)[0]
     pager = api.pages(interval_from="2026-11-20 00:00:00", interval_to="2026-11-21 00:00:00")
-    cases = [(lambda: api.verify_operations(200, body), "served"),
-             (lambda: pager.feed(200, body), "Already mutably borrowed")]
-    for verify, second_thread in cases:
-        go, seen, state = threading.Event(), [], {"busy": False}
-
-        def watcher():
-            go.wait()
-            seen.append(state["busy"])
-            try:
-                pager.next_request()
-                seen.append("served")
-            except RuntimeError as e:
-                seen.append(str(e))
-
-        old = sys.getswitchinterval()
-        sys.setswitchinterval(30.0)
-        calls, operations = 0, set()
-        try:
-            t = threading.Thread(target=watcher)
-            t.start()
-            go.set()
-            deadline = time.monotonic() + 10
-            while not seen and time.monotonic() < deadline:
-                state["busy"] = True
-                operations.update(op.operation_id for op in verify())
-                state["busy"] = False
-                calls += 1
-            t.join()
-        finally:
-            sys.setswitchinterval(old)
-        assert seen == [True, second_thread]
-        assert len(operations) == 1000
+    served = lambda: "served" if pager.next_request() else "none"  # noqa: E731
+    seen, pages = while_calling(lambda: api.verify_operations(200, body), served)
+    assert seen == [True, "served"]
+    assert all(len(p) == 1000 for p in pages)
+    seen, pages = while_calling(lambda: pager.feed(200, body), served)
+    assert seen == [True, "Already mutably borrowed"]
+    assert len({op.operation_id for p in pages for op in p}) == 1000
     # Every feed was taken, and the refused call changed nothing: the next page follows them.
-    assert pager.pages_fed == calls
-    assert json.loads(pager.next_request().body)["offset"] == 1000 * calls
+    assert pager.pages_fed == len(pages)
+    assert json.loads(pager.next_request().body)["offset"] == 1000 * len(pages)
+
+
+def test_reconciling_lets_other_python_threads_run():
+    """reconcile reads snapshots (and makes its report) without the GIL, and reports as
+    before."""
+    doc = json.loads((VECTORS / "snapshots" / "v1-succeeded.json").read_text(encoding="utf-8"))
+    text = doc["snapshot"] if isinstance(doc["snapshot"], str) else json.dumps(doc["snapshot"])
+    old_id = json.loads(text)["order"]["payment_id"]
+    snaps = [text.replace(f'"payment_id":"{old_id}"', f'"payment_id":"s-{i}"', 1) for i in range(3000)]
+    assert all(f'"s-{i}"' in s for i, s in enumerate(snaps[:3]))
+    project = wp.Project(48039, "unused")
+    seen, reports = while_calling(lambda: wp.reconcile(project, iter(snaps), []), lambda: "ran")
+    assert seen == [True, "ran"]
+    for report in reports:
+        assert report.matched == 0
+        assert report.counts["missing_remotely"] == 3000
