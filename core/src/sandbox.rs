@@ -181,7 +181,7 @@ struct SandboxPayment {
     #[serde(with = "state::status")]
     status: state::StatusName,
     operations: Vec<Operation>,
-    redirect: Option<Value>,
+    redirect: Option<Redirect>,
     refund_requested: bool,
     callback_url: Option<String>,
     /// Where the customer returns after success and after a decline: `return_url.success` and
@@ -190,6 +190,25 @@ struct SandboxPayment {
     return_urls: [Option<String>; 2],
     /// The Payment Page's `force_payment_method`.
     method: Option<String>,
+}
+
+/// Where a sale awaiting the redirect's result sends the customer: `redirect_data` of its
+/// callbacks and status answers. Fields in sorted order, as the `Value` form it replaces wrote
+/// them (the same bytes, and the same stored state).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Redirect {
+    body: RedirectBody,
+    /// Always empty: nothing is encrypted.
+    encrypted: Vec<String>,
+    method: std::borrow::Cow<'static, str>,
+    url: String,
+}
+
+/// The form the partner's page is posted with.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct RedirectBody {
+    merchant_id: String,
+    txn_token: String,
 }
 
 /// An accepted sale, as [`Sandbox::sale_of`] shows it.
@@ -226,7 +245,7 @@ struct Message<'a> {
     payment: PaymentView<'a>,
     project_id: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    redirect_data: Option<&'a Value>,
+    redirect_data: Option<&'a Redirect>,
 }
 
 #[derive(serde::Serialize)]
@@ -784,12 +803,15 @@ impl Sandbox {
             let merchant = format!("M{:06}", self.random() % 1_000_000);
             let page_token = self.token(10);
             let page = format!("{}/{page_token}", self.partner_url);
-            let redirect = json!({
-                "url": page,
-                "method": "POST",
-                "body": {"txn_token": token, "merchant_id": merchant},
-                "encrypted": []
-            });
+            let redirect = Redirect {
+                body: RedirectBody {
+                    merchant_id: merchant,
+                    txn_token: token,
+                },
+                encrypted: Vec::new(),
+                method: "POST".into(),
+                url: page,
+            };
             self.payments.get_mut(payment_id).expect("known").redirect = Some(redirect);
         }
         self.set_status(payment_id, status);
@@ -847,7 +869,7 @@ impl Sandbox {
                 .redirect
                 .as_ref()
                 .filter(|_| p.status == "awaiting redirect result")
-                .and_then(|r| r["url"].as_str()),
+                .map(|r| r.url.as_str()),
             status: p.status,
         })
     }
@@ -928,6 +950,9 @@ impl Sandbox {
     fn record(&mut self, payment_id: &str, op: Operation) -> Result<Vec<u8>> {
         let body = self.callback(payment_id, &op)?;
         if let Some(p) = self.payments.get_mut(payment_id) {
+            // A payment has one to three operations: room for one more at a time (the
+            // default growth would keep room for four, about 1 KB, per sale).
+            p.operations.reserve_exact(1);
             p.operations.push(op);
         }
         Ok(body)

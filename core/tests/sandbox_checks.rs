@@ -123,3 +123,41 @@ fn a_sale_starts_once() {
         .finish_sale("p-url", SaleScenario::RedirectThenSuccess)
         .is_err());
 }
+
+/// A state an earlier release wrote (tests/vectors/sandbox) restores, is written again byte for
+/// byte, and carries on: a sale waiting for its redirect still has it, and ends once.
+#[test]
+fn a_released_state_restores_and_carries_on() {
+    use wallet_partner::sandbox::SaleScenario;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/sandbox/state-v1.json"
+    );
+    let text = std::fs::read_to_string(path).expect("state-v1.json");
+    let text = text.trim_end();
+    let key = SecretKey::new("bench-secret");
+    let mut sandbox = Sandbox::restore(key.clone(), text).unwrap();
+    assert_eq!(sandbox.state_json(), text);
+    let stored: serde_json::Value = serde_json::from_str(text).unwrap();
+    let waiting = &stored["payments"]["load-1"];
+    assert_eq!(waiting["status"], "awaiting redirect result");
+    let info = sandbox.sale_of("load-1").unwrap();
+    assert_eq!(info.redirect_url, waiting["redirect"]["url"].as_str());
+    assert_eq!(info.status, "awaiting redirect result");
+    let status = sandbox.status_response("load-1");
+    let answer: serde_json::Value = serde_json::from_slice(&status.body).unwrap();
+    assert_eq!(answer["redirect_data"], waiting["redirect"]);
+    let project = sandbox.project();
+    assert!(project
+        .verify_status_response(status.http_status, &status.body)
+        .is_ok());
+    let result = sandbox
+        .finish_sale("load-1", SaleScenario::RedirectThenDecline)
+        .unwrap();
+    let callback = project.verify_callback(&result[0]).unwrap();
+    assert_eq!(callback.message().operation_status(), Some("decline"));
+    assert_eq!(sandbox.sale_of("load-1").unwrap().redirect_url, None);
+    assert!(sandbox
+        .finish_sale("load-1", SaleScenario::RedirectThenSuccess)
+        .is_err());
+}
