@@ -572,22 +572,13 @@ fn date_ms(op: &Obj<'_>, key: &str, tz: &TimeZone) -> Result<Option<i64>> {
     if text.is_empty() {
         return Ok(None);
     }
-    let naive = || {
-        DateTime::strptime(DATE_FORMAT, text)
-            .ok()
-            .and_then(|civil| civil.to_zoned(tz.clone()).ok())
-            .map(|zoned| zoned.timestamp().as_millisecond())
-    };
-    let iso = || text.parse::<Timestamp>().ok().map(|ts| ts.as_millisecond());
-    // `T` after the date can only be ISO-8601 (the naive form has a space there): try that
-    // first rather than fail the naive parse for every such date.
-    let ms = if matches!(text.as_bytes().get(10), Some(b'T' | b't')) {
-        iso().or_else(naive)
-    } else {
-        naive().or_else(iso)
-    };
-    if let Some(ms) = ms {
-        return Ok(Some(ms));
+    if let Ok(civil) = DateTime::strptime(DATE_FORMAT, text) {
+        if let Ok(zoned) = civil.to_zoned(tz.clone()) {
+            return Ok(Some(zoned.timestamp().as_millisecond()));
+        }
+    }
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Ok(Some(ts.as_millisecond()));
     }
     Err(Error::malformed(
         op.path_of(key),
