@@ -69,13 +69,15 @@ pub(crate) enum Node<'a> {
 pub(crate) type Entries<'a> = [(&'a str, Node<'a>)];
 
 /// Where an object's text is: its entries (to tell which object it is) and the byte range
-/// from its `{` to its `}` inclusive.
+/// from its `{` to its `}` inclusive. (Read by the Data API only.)
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "data-api"), allow(dead_code))]
 pub(crate) struct Span<'a> {
     pub(crate) entries: &'a Entries<'a>,
     pub(crate) range: (usize, usize),
 }
 
+#[cfg_attr(not(feature = "data-api"), allow(dead_code))]
 impl<'a> Span<'a> {
     /// The text of the object whose entries are `entries`, among `spans` from `*from` on
     /// (objects come in document order, so a caller walking them in order passes a cursor).
