@@ -450,7 +450,7 @@ impl DataApi {
             let op = root.item("operations", i, item)?;
             // The operation's text as received (always found: each is an object at depth 3).
             let raw = match item {
-                Node::Obj(entries) => Span::find(spans, &mut cursor, entries, text),
+                Node::Obj(entries) => Span::find(spans, &mut cursor, entries),
                 _ => None,
             };
             let raw = raw.map_or_else(|| item.to_json(), str::to_owned);

@@ -68,13 +68,13 @@ pub(crate) enum Node<'a> {
 /// Object entries, in document order.
 pub(crate) type Entries<'a> = [(&'a str, Node<'a>)];
 
-/// Where an object's text is: its entries (to tell which object it is) and the byte range
-/// from its `{` to its `}` inclusive. (Read by the Data API only.)
+/// An object's text, from its `{` to its `}`, and its entries (to tell which object it is).
+/// (Read by the Data API only.)
 #[derive(Debug, Clone, Copy)]
 #[cfg_attr(not(feature = "data-api"), allow(dead_code))]
 pub(crate) struct Span<'a> {
     pub(crate) entries: &'a Entries<'a>,
-    pub(crate) range: (usize, usize),
+    pub(crate) text: &'a str,
 }
 
 #[cfg_attr(not(feature = "data-api"), allow(dead_code))]
@@ -85,14 +85,12 @@ impl<'a> Span<'a> {
         spans: &[Span<'a>],
         from: &mut usize,
         entries: &Entries<'a>,
-        text: &'a str,
     ) -> Option<&'a str> {
         let k = spans[*from..]
             .iter()
             .position(|s| std::ptr::eq(s.entries, entries))?;
-        let span = spans[*from + k];
         *from += k + 1;
-        text.get(span.range.0..span.range.1)
+        Some(spans[*from - 1].text)
     }
 }
 
@@ -559,7 +557,7 @@ impl<'a> Parser<'a> {
             if let Node::Obj(entries) = node {
                 self.spans.push(Span {
                     entries,
-                    range: (start, self.i),
+                    text: &self.text[start..self.i],
                 });
             }
         }
