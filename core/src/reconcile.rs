@@ -312,22 +312,10 @@ impl Reconciler {
 
     /// Adds a stored payment.
     pub fn add_payment(&mut self, payment: &Payment) {
-        let local = Local {
+        sides_of(&mut self.payments, payment.id()).local = Some(Local {
             state: payment.kind(),
             amount: payment.order().amount.paise(),
-        };
-        match self.payments.get_mut(payment.id()) {
-            Some(sides) => sides.local = Some(local),
-            None => {
-                self.payments.insert(
-                    payment.id().to_owned(),
-                    Sides {
-                        local: Some(local),
-                        remote: None,
-                    },
-                );
-            }
-        }
+        });
     }
 
     /// Adds operations (from the pager, `get-by-payment`, or any source); an operation seen
@@ -347,15 +335,9 @@ impl Reconciler {
         {
             return;
         }
-        if !self.payments.contains_key(&op.payment_id) {
-            self.payments
-                .insert(op.payment_id.clone(), Sides::default());
-        }
-        let sides = self
-            .payments
-            .get_mut(&op.payment_id)
-            .expect("inserted above");
-        let r = sides.remote.get_or_insert_with(Remote::default);
+        let r = sides_of(&mut self.payments, &op.payment_id)
+            .remote
+            .get_or_insert_with(Remote::default);
         let labels = &mut self.labels;
         let mut status = || labels.get(&op.operation_type, Some(&op.operation_status));
         if r.first.is_none() {
@@ -414,6 +396,14 @@ impl Reconciler {
             counts,
         }
     }
+}
+
+/// A payment's entry, added empty if new (its id copied only then).
+fn sides_of<'m>(payments: &'m mut HashMap<String, Sides>, id: &str) -> &'m mut Sides {
+    if !payments.contains_key(id) {
+        payments.insert(id.to_owned(), Sides::default());
+    }
+    payments.get_mut(id).expect("inserted above")
 }
 
 fn finding(
