@@ -30,24 +30,25 @@
 #[cfg(feature = "data-api")]
 mod data;
 pub mod delivery;
+mod gate;
 mod operation;
 mod state;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
+pub use gate::{Checked, Gate};
+use gate::{CheckedKind, NewSale};
 use operation::{Operation, Sum};
 
 use crate::config::Project;
 use crate::error::{Error, Result};
-use crate::fields::Obj;
-use crate::json::Node;
-use crate::money::Amount;
 use crate::request::HttpRequest;
 use crate::signature::{self, SecretKey};
 
 /// How a sale ends in the sandbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SaleScenario {
     /// One `success` callback.
     Success,
@@ -190,6 +191,28 @@ struct SandboxPayment {
     return_urls: [Option<String>; 2],
     /// The Payment Page's `force_payment_method`.
     method: Option<String>,
+    /// How the sale ends, once started (absent from states written before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scenario: Option<SaleScenario>,
+}
+
+impl SandboxPayment {
+    /// A payment just accepted, waiting for its outcome.
+    fn waiting(amount: u64, customer_id: String, description: Option<String>) -> SandboxPayment {
+        SandboxPayment {
+            amount,
+            customer_id,
+            description,
+            status: "processing",
+            operations: Vec::new(),
+            redirect: None,
+            refund_requested: false,
+            callback_url: None,
+            return_urls: [None, None],
+            method: None,
+            scenario: None,
+        }
+    }
 }
 
 /// Where a sale awaiting the redirect's result sends the customer: `redirect_data` of its
@@ -265,6 +288,73 @@ struct PaymentView<'a> {
     sum: Sum,
     #[serde(rename = "type")]
     kind: &'static str,
+}
+
+/// A callback the sandbox made but has not signed yet (the `_unsigned` twins of
+/// [`Sandbox::start_sale`], [`Sandbox::finish_sale`] and [`Sandbox::complete_refund`]): an HTTP
+/// stand-in signs it when it sends it, outside its lock, and not at all when nobody receives it.
+/// [`Unsigned::sign`] gives the bytes the signing twin returns.
+#[derive(Debug, Clone)]
+pub struct Unsigned {
+    text: Vec<u8>,
+    key: SecretKey,
+    operation_type: &'static str,
+    operation_status: &'static str,
+}
+
+impl Unsigned {
+    /// The callback's `operation.type`: `sale` or `refund`.
+    pub fn operation_type(&self) -> &'static str {
+        self.operation_type
+    }
+
+    /// The callback's `operation.status`: `awaiting redirect result`, `success`, ...
+    pub fn operation_status(&self) -> &'static str {
+        self.operation_status
+    }
+
+    /// The callback as the platform sends it: its JSON text with `signature` (the last key)
+    /// appended, signed from that text with the key the sandbox signed messages with when it
+    /// made the callback.
+    pub fn sign(self) -> Result<Vec<u8>> {
+        let mut text = self.text;
+        let sig = signature::sign_json(&text, &self.key)?;
+        text.pop(); // the closing brace
+        text.extend_from_slice(b",\"signature\":\"");
+        text.extend_from_slice(sig.as_bytes());
+        text.extend_from_slice(b"\"}");
+        Ok(text)
+    }
+}
+
+/// A partner page's token: the payment id (base64url, so any id is one URL path segment that no
+/// decoding changes) and a random part, so that [`Sandbox::payment_of_page`] needs no index.
+fn page_token_of(payment_id: &str, random: &str) -> String {
+    use base64::Engine as _;
+    let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payment_id);
+    format!("{id}.{random}")
+}
+
+/// A message as it will be sent, before the signature: its JSON text and the key to sign it.
+fn unsigned(
+    message: &Message<'_>,
+    key: SecretKey,
+    operation_type: &'static str,
+    operation_status: &'static str,
+) -> Result<Unsigned> {
+    let text = serde_json::to_vec(message)
+        .map_err(|e| Error::malformed("sandbox message", e.to_string()))?;
+    Ok(Unsigned {
+        text,
+        key,
+        operation_type,
+        operation_status,
+    })
+}
+
+/// Signs each callback, in order.
+fn sign_all(callbacks: Vec<Unsigned>) -> Result<Vec<Vec<u8>>> {
+    callbacks.into_iter().map(Unsigned::sign).collect()
 }
 
 /// The platform stand-in. Holds the project id and secret, like the real platform.
@@ -396,48 +486,30 @@ impl Sandbox {
                 ),
             );
         }
-        let path = request
-            .url
-            .find("/v2/")
-            .map(|i| &request.url[i..])
-            .unwrap_or("");
-        let text = match crate::json::body_text(&request.body) {
-            Ok(t) => t,
-            Err(_) => return Sandbox::error(422, "2003", "Invalid JSON"),
-        };
-        let bump = crate::arena::arena(text.len());
-        let node = match Node::parse(text, &bump) {
-            Ok(n @ Node::Obj(_)) => n,
-            _ => return Sandbox::error(422, "2003", "Invalid JSON"),
-        };
-        match signature::verify_node(&node, std::slice::from_ref(&self.key), &bump, text.len()) {
-            Ok(_) => {}
-            Err(Error::MissingSignature(_)) => {
-                return Sandbox::error(400, "3262", "Empty signature")
-            }
-            Err(_) => return Sandbox::error(400, "3261", "Invalid signature"),
+        match gate::check(self.project_id, &self.key, request) {
+            Ok(checked) => self.take(checked),
+            Err(answer) => answer,
         }
-        let Ok(root) = Obj::of(&node, "request") else {
-            return Sandbox::error(422, "2003", "Invalid JSON");
-        };
-        let general = match root.obj("general") {
-            Ok(Some(g)) => g,
-            _ => return Sandbox::error(400, "2004", "general: required field missing"),
-        };
-        match general.u64("project_id") {
-            Ok(Some(id)) if id == self.project_id => {}
-            Ok(Some(_)) => return Sandbox::error(403, "2005", "project_id does not match"),
-            _ => return Sandbox::error(400, "2004", "general.project_id: required field missing"),
+    }
+
+    /// The Gate's stateless checks, to run on any thread (see [`Gate`]); what
+    /// [`Sandbox::take`] then answers is what [`Sandbox::handle`] would have.
+    pub fn gate(&self) -> Gate {
+        Gate {
+            project_id: self.project_id,
+            key: self.key.clone(),
         }
-        let payment_id = match general.str("payment_id") {
-            Ok(Some(id)) if !id.is_empty() => id.to_owned(),
-            _ => return Sandbox::error(400, "2004", "general.payment_id: required field missing"),
-        };
-        let result = match path {
-            "/v2/payment/wallet-partner/sale" => self.sale(&root, &payment_id),
-            "/v2/payment/wallet-partner/refund" => self.refund(&root, &payment_id),
-            "/v2/payment/status" => return self.status_response(&payment_id),
-            _ => Err(Sandbox::error(400, "2004", "unknown endpoint")),
+    }
+
+    /// Answers a Gate request [`Gate::check`] passed, from the sandbox's state: a sale is
+    /// accepted unless its payment id exists (3041); a refund by the refund rules; a status
+    /// request with the payment's status.
+    pub fn take(&mut self, checked: Checked) -> SandboxResponse {
+        let payment_id = checked.payment_id;
+        let result = match checked.kind {
+            CheckedKind::Sale(sale) => self.sale(&payment_id, sale),
+            CheckedKind::Refund(amount) => self.refund(&payment_id, amount),
+            CheckedKind::Status => return self.status_response(&payment_id),
         };
         match result {
             Ok(()) => {
@@ -454,98 +526,30 @@ impl Sandbox {
         }
     }
 
-    fn sale<'t>(
+    /// Accepts a new sale unless its payment id exists (3041): one look into the payments.
+    fn sale(
         &mut self,
-        root: &Obj<'t>,
         payment_id: &str,
+        sale: NewSale,
     ) -> std::result::Result<(), SandboxResponse> {
-        let missing =
-            |f: &str| Sandbox::error(400, "2004", &format!("{f}: required field missing"));
-        let payment = root
-            .obj("payment")
-            .ok()
-            .flatten()
-            .ok_or_else(|| missing("payment"))?;
-        let amount = payment
-            .u64("amount")
-            .ok()
-            .flatten()
-            .ok_or_else(|| missing("payment.amount"))?;
-        match payment.str("currency") {
-            Ok(Some("INR")) => {}
-            _ => {
-                return Err(Sandbox::error(
-                    400,
-                    "2004",
-                    "payment.currency: wallet-partner accepts INR only",
-                ))
+        use std::collections::btree_map::Entry;
+        match self.payments.entry(payment_id.to_owned()) {
+            Entry::Occupied(_) => Err(Sandbox::error(400, "3041", "Payment ID already exists")),
+            Entry::Vacant(slot) => {
+                let p = slot.insert(SandboxPayment::waiting(
+                    sale.amount,
+                    sale.customer_id,
+                    sale.description,
+                ));
+                p.callback_url = sale.callback_url;
+                p.return_urls = sale.return_urls;
+                Ok(())
             }
         }
-        if Amount::new(amount).is_err() {
-            return Err(Sandbox::error(
-                400,
-                "2642",
-                "Amount is out of the method's limits",
-            ));
-        }
-        let customer = root
-            .obj("customer")
-            .ok()
-            .flatten()
-            .ok_or_else(|| missing("customer"))?;
-        for f in [
-            "id",
-            "ip_address",
-            "first_name",
-            "last_name",
-            "phone",
-            "email",
-        ] {
-            match customer.str(f) {
-                Ok(Some(v)) if !v.is_empty() => {}
-                _ => return Err(missing(&format!("customer.{f}"))),
-            }
-        }
-        let ret = root
-            .obj("return_url")
-            .ok()
-            .flatten()
-            .ok_or_else(|| missing("return_url"))?;
-        if !matches!(ret.str("success"), Ok(Some(v)) if !v.is_empty()) {
-            return Err(missing("return_url.success"));
-        }
-        // Outgoing URLs are checked as the core checks them (one rule, in order.rs).
-        let given = |r: Result<Option<&'t str>>| r.ok().flatten();
-        let (success, decline) = (given(ret.str("success")), given(ret.str("decline")));
-        let callback_url = root
-            .obj("general")
-            .ok()
-            .flatten()
-            .and_then(|g| given(g.str("merchant_callback_url")));
-        let urls = [
-            ("return_url.success", success),
-            ("return_url.decline", decline),
-            ("return_url.return", given(ret.str("return"))),
-            ("general.merchant_callback_url", callback_url),
-        ];
-        for (field, value) in urls {
-            if let Some(url) = value {
-                crate::order::validate_outgoing_url(field, url)
-                    .map_err(|e| Sandbox::error(400, "2004", &e.to_string()))?;
-            }
-        }
-        if self.payments.contains_key(payment_id) {
-            return Err(Sandbox::error(400, "3041", "Payment ID already exists"));
-        }
-        let customer_id = customer.str("id").ok().flatten().unwrap_or("").to_owned();
-        let description = payment.str("description").ok().flatten().map(str::to_owned);
-        let p = self.register(payment_id, amount, customer_id, description);
-        p.callback_url = callback_url.map(str::to_owned);
-        p.return_urls = [success, decline].map(|u| u.map(str::to_owned));
-        Ok(())
     }
 
-    /// Adds an accepted payment, waiting for its outcome; returns it for the caller's details.
+    /// Adds an accepted payment, waiting for its outcome (in place of one with its id);
+    /// returns it for the caller's details.
     fn register(
         &mut self,
         payment_id: &str,
@@ -553,22 +557,16 @@ impl Sandbox {
         customer_id: String,
         description: Option<String>,
     ) -> &mut SandboxPayment {
-        self.payments.insert(
-            payment_id.to_owned(),
-            SandboxPayment {
-                amount,
-                customer_id,
-                description,
-                status: "processing",
-                operations: Vec::new(),
-                redirect: None,
-                refund_requested: false,
-                callback_url: None,
-                return_urls: [None, None],
-                method: None,
-            },
-        );
-        self.payments.get_mut(payment_id).expect("just inserted")
+        use std::collections::btree_map::Entry;
+        let fresh = SandboxPayment::waiting(amount, customer_id, description);
+        match self.payments.entry(payment_id.to_owned()) {
+            Entry::Vacant(slot) => slot.insert(fresh),
+            Entry::Occupied(slot) => {
+                let p = slot.into_mut();
+                *p = fresh;
+                p
+            }
+        }
     }
 
     /// Registers a payment launched through a Payment Page URL (signature checked), as if the
@@ -620,22 +618,9 @@ impl Sandbox {
 
     fn refund(
         &mut self,
-        root: &Obj<'_>,
         payment_id: &str,
+        requested: Option<u64>,
     ) -> std::result::Result<(), SandboxResponse> {
-        let payment = root
-            .obj("payment")
-            .ok()
-            .flatten()
-            .ok_or_else(|| Sandbox::error(400, "2004", "payment: required field missing"))?;
-        if !matches!(payment.str("description"), Ok(Some(d)) if !d.is_empty()) {
-            return Err(Sandbox::error(
-                400,
-                "2004",
-                "payment.description: required field missing",
-            ));
-        }
-        let requested = payment.u64("amount").ok().flatten();
         let p = self
             .payments
             .get_mut(payment_id)
@@ -669,9 +654,9 @@ impl Sandbox {
 
     fn operation(
         &mut self,
-        payment_id: &str,
-        kind: &str,
-        status: &str,
+        amount: u64,
+        kind: &'static str,
+        status: &'static str,
         code: &str,
         message: &str,
     ) -> Operation {
@@ -682,7 +667,6 @@ impl Sandbox {
         let request_id = format!("{}-{}", self.token(16), self.token(8));
         let provider_payment_id = self.token(15);
         let auth_code = format!("{:06}", self.random() % 1_000_000);
-        let amount = self.payments.get(payment_id).map(|p| p.amount).unwrap_or(0);
         // `code` and `message` only on results.
         let result = |t: &str| (!code.is_empty()).then(|| t.to_owned());
         Operation {
@@ -708,7 +692,7 @@ impl Sandbox {
     /// A message about `p` (a callback about `operation`, or a status answer listing
     /// `operations`): the project, `payment`, and the redirect while one is pending.
     fn message<'a>(
-        &self,
+        project_id: u64,
         payment_id: &'a str,
         p: &'a SandboxPayment,
         operation: Option<&'a Operation>,
@@ -728,7 +712,7 @@ impl Sandbox {
                 sum: Sum::inr(if p.status == "refunded" { 0 } else { p.amount }),
                 kind: "purchase",
             },
-            project_id: self.project_id,
+            project_id,
             redirect_data: p
                 .redirect
                 .as_ref()
@@ -736,23 +720,9 @@ impl Sandbox {
         }
     }
 
-    /// The message as sent: its JSON text with `signature` (the last key) appended, signed
-    /// from that text with the message key.
-    fn signed(&self, message: &Message<'_>) -> Result<Vec<u8>> {
-        let mut text = serde_json::to_vec(message)
-            .map_err(|e| Error::malformed("sandbox message", e.to_string()))?;
-        let key = self.message_key.as_ref().unwrap_or(&self.key);
-        let sig = signature::sign_json(&text, key)?;
-        text.pop(); // the closing brace
-        text.extend_from_slice(b",\"signature\":\"");
-        text.extend_from_slice(sig.as_bytes());
-        text.extend_from_slice(b"\"}");
-        Ok(text)
-    }
-
-    fn callback(&self, payment_id: &str, operation: &Operation) -> Result<Vec<u8>> {
-        let p = self.known(payment_id)?;
-        self.signed(&self.message(payment_id, p, Some(operation), None))
+    /// The key callbacks and status answers are signed with.
+    fn message_key(&self) -> &SecretKey {
+        self.message_key.as_ref().unwrap_or(&self.key)
     }
 
     fn known(&self, payment_id: &str) -> Result<&SandboxPayment> {
@@ -771,9 +741,9 @@ impl Sandbox {
         payment_id: &str,
         scenario: SaleScenario,
     ) -> Result<Vec<Vec<u8>>> {
-        let mut out = self.start_sale(payment_id, scenario)?;
-        out.extend(self.finish_sale(payment_id, scenario)?);
-        Ok(out)
+        let mut out = self.start_sale_unsigned(payment_id, scenario)?;
+        out.extend(self.finish_sale_unsigned(payment_id, scenario)?);
+        sign_all(out)
     }
 
     /// The first half of a sale whose scenario has an intermediate step: the `awaiting
@@ -784,8 +754,16 @@ impl Sandbox {
     /// A sale starts once: starting it again (two customers' clicks racing, a retried request)
     /// is [`Error::InvalidTransition`] and sends nothing.
     pub fn start_sale(&mut self, payment_id: &str, scenario: SaleScenario) -> Result<Vec<Vec<u8>>> {
-        self.unfinished(payment_id)?;
-        if !self.known(payment_id)?.operations.is_empty() {
+        sign_all(self.start_sale_unsigned(payment_id, scenario)?)
+    }
+
+    /// [`Sandbox::start_sale`] with its callback not yet signed (see [`Unsigned`]).
+    pub fn start_sale_unsigned(
+        &mut self,
+        payment_id: &str,
+        scenario: SaleScenario,
+    ) -> Result<Vec<Unsigned>> {
+        if !self.unfinished(payment_id)?.operations.is_empty() {
             return Err(Error::InvalidTransition {
                 action: "start the sale of",
                 state: "a sandbox payment whose sale already started",
@@ -793,30 +771,39 @@ impl Sandbox {
         }
         let status = match scenario {
             SaleScenario::RedirectThenSuccess | SaleScenario::RedirectThenDecline => {
-                "awaiting redirect result"
+                Some("awaiting redirect result")
             }
-            SaleScenario::ProcessingThenSuccess => "processing",
-            _ => return Ok(Vec::new()),
+            SaleScenario::ProcessingThenSuccess => Some("processing"),
+            _ => None,
         };
-        if status == "awaiting redirect result" {
+        let redirect = (status == Some("awaiting redirect result")).then(|| {
             let token = self.token(24);
             let merchant = format!("M{:06}", self.random() % 1_000_000);
             let page_token = self.token(10);
-            let page = format!("{}/{page_token}", self.partner_url);
-            let redirect = Redirect {
+            Redirect {
                 body: RedirectBody {
                     merchant_id: merchant,
                     txn_token: token,
                 },
                 encrypted: Vec::new(),
                 method: "POST".into(),
-                url: page,
-            };
-            self.payments.get_mut(payment_id).expect("known").redirect = Some(redirect);
+                url: format!(
+                    "{}/{}",
+                    self.partner_url,
+                    page_token_of(payment_id, &page_token)
+                ),
+            }
+        });
+        let p = self.payments.get_mut(payment_id).expect("known");
+        p.scenario = Some(scenario);
+        let Some(status) = status else {
+            return Ok(Vec::new());
+        };
+        if redirect.is_some() {
+            p.redirect = redirect;
         }
-        self.set_status(payment_id, status);
-        let op = self.operation(payment_id, "sale", status, "", "");
-        Ok(vec![self.record(payment_id, op)?])
+        p.status = status;
+        Ok(vec![self.add_operation(payment_id, "sale", status, "", "")?])
     }
 
     /// The sale's result: the `success` or `decline` (20000) callback of `scenario`.
@@ -825,6 +812,15 @@ impl Sandbox {
         payment_id: &str,
         scenario: SaleScenario,
     ) -> Result<Vec<Vec<u8>>> {
+        sign_all(self.finish_sale_unsigned(payment_id, scenario)?)
+    }
+
+    /// [`Sandbox::finish_sale`] with its callback not yet signed (see [`Unsigned`]).
+    pub fn finish_sale_unsigned(
+        &mut self,
+        payment_id: &str,
+        scenario: SaleScenario,
+    ) -> Result<Vec<Unsigned>> {
         self.unfinished(payment_id)?;
         let (status, code, message) = match scenario {
             SaleScenario::Decline | SaleScenario::RedirectThenDecline => {
@@ -833,14 +829,16 @@ impl Sandbox {
             _ => ("success", "0", "Success"),
         };
         self.set_status(payment_id, status);
-        let op = self.operation(payment_id, "sale", status, code, message);
-        Ok(vec![self.record(payment_id, op)?])
+        Ok(vec![self.add_operation(
+            payment_id, "sale", status, code, message,
+        )?])
     }
 
-    fn unfinished(&self, payment_id: &str) -> Result<()> {
+    /// A payment whose sale has not ended yet.
+    fn unfinished(&self, payment_id: &str) -> Result<&SandboxPayment> {
         let p = self.known(payment_id)?;
         if matches!(p.status, "processing" | "awaiting redirect result") {
-            Ok(())
+            Ok(p)
         } else {
             Err(Error::InvalidTransition {
                 action: "complete the sale of",
@@ -874,12 +872,62 @@ impl Sandbox {
         })
     }
 
+    /// The scenario a started sale was started with (`None` for a payment the sandbox does not
+    /// know, one not started yet, or one started before the sandbox kept it: a state restored
+    /// from an older release).
+    pub fn scenario_of(&self, payment_id: &str) -> Option<SaleScenario> {
+        self.payments.get(payment_id)?.scenario
+    }
+
+    /// The payment whose redirect sends the customer to the partner page `token` (the last
+    /// segment of its `redirect_data.url`), while it waits and after it ended; `None` for any
+    /// other text. The token names its payment, so no index is kept.
+    ///
+    /// ```
+    /// # use wallet_partner::sandbox::{SaleScenario, Sandbox};
+    /// # use wallet_partner::{request, Amount, Customer, Order, ReturnUrl, SecretKey};
+    /// # let mut sandbox = Sandbox::new(48039, SecretKey::new("s"), 7);
+    /// # let project = sandbox.project();
+    /// # let customer = Customer { id: "c1".into(), ip_address: Some("203.0.113.7".into()),
+    /// #     first_name: Some("A".into()), last_name: Some("S".into()),
+    /// #     phone: Some("919876543210".into()), email: Some("a@example.in".into()) };
+    /// # let order = Order::new("p/1", Amount::new(10_000)?, customer, ReturnUrl::new("https://shop.example/ok"));
+    /// # sandbox.handle(&request::gate_sale(&project, &order)?);
+    /// sandbox.start_sale("p/1", SaleScenario::RedirectThenSuccess)?;
+    /// let url = sandbox.sale_of("p/1").unwrap().redirect_url.unwrap().to_owned();
+    /// let token = url.rsplit('/').next().unwrap();
+    /// assert_eq!(sandbox.payment_of_page(token), Some("p/1"));
+    /// assert_eq!(sandbox.payment_of_page("cDEx.XXXXXXXXXX"), None);
+    /// # Ok::<(), wallet_partner::Error>(())
+    /// ```
+    pub fn payment_of_page(&self, token: &str) -> Option<&str> {
+        use base64::Engine as _;
+        let (id, _) = token.split_once('.')?;
+        let id = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(id)
+            .ok()?;
+        let (id, p) = self
+            .payments
+            .get_key_value(std::str::from_utf8(&id).ok()?)?;
+        let url = &p.redirect.as_ref()?.url;
+        (url.rsplit('/').next() == Some(token)).then_some(id.as_str())
+    }
+
     /// Ends an accepted refund: the signed callback the platform sends.
     pub fn complete_refund(
         &mut self,
         payment_id: &str,
         scenario: RefundScenario,
     ) -> Result<Vec<Vec<u8>>> {
+        sign_all(self.complete_refund_unsigned(payment_id, scenario)?)
+    }
+
+    /// [`Sandbox::complete_refund`] with its callback not yet signed (see [`Unsigned`]).
+    pub fn complete_refund_unsigned(
+        &mut self,
+        payment_id: &str,
+        scenario: RefundScenario,
+    ) -> Result<Vec<Unsigned>> {
         let p = self.known(payment_id)?;
         if !p.refund_requested {
             return Err(Error::InvalidTransition {
@@ -897,8 +945,7 @@ impl Sandbox {
             ),
         };
         self.set_status(payment_id, pay_status);
-        let op = self.operation(payment_id, "refund", op_status, code, message);
-        let body = self.record(payment_id, op)?;
+        let body = self.add_operation(payment_id, "refund", op_status, code, message)?;
         let p = self.payments.get_mut(payment_id).expect("known");
         p.refund_requested = false;
         Ok(vec![body])
@@ -909,8 +956,9 @@ impl Sandbox {
         let Some(p) = self.payments.get(payment_id) else {
             return Sandbox::error(400, "3061", "Transaction not found");
         };
-        let body = self
-            .signed(&self.message(payment_id, p, None, Some(&p.operations)))
+        let message = Sandbox::message(self.project_id, payment_id, p, None, Some(&p.operations));
+        let body = unsigned(&message, self.message_key().clone(), "", "")
+            .and_then(Unsigned::sign)
             .expect("an object always signs");
         SandboxResponse {
             http_status: 200,
@@ -945,16 +993,31 @@ impl Sandbox {
         }
     }
 
-    /// A new operation of a payment: its signed callback, and the operation kept for status
-    /// answers and the Data API.
-    fn record(&mut self, payment_id: &str, op: Operation) -> Result<Vec<u8>> {
-        let body = self.callback(payment_id, &op)?;
-        if let Some(p) = self.payments.get_mut(payment_id) {
-            // A payment has one to three operations: room for one more at a time (the
-            // default growth would keep room for four, about 1 KB, per sale).
-            p.operations.reserve_exact(1);
-            p.operations.push(op);
-        }
-        Ok(body)
+    /// A new operation of a payment: its callback, and the operation kept for status answers
+    /// and the Data API.
+    fn add_operation(
+        &mut self,
+        payment_id: &str,
+        kind: &'static str,
+        status: &'static str,
+        code: &str,
+        message: &str,
+    ) -> Result<Unsigned> {
+        let amount = self.known(payment_id)?.amount;
+        let op = self.operation(amount, kind, status, code, message);
+        let (project_id, key) = (self.project_id, self.message_key().clone());
+        let p = self.payments.get_mut(payment_id).expect("known");
+        // A payment has one to three operations: room for one more at a time (the default
+        // growth would keep room for four, about 1 KB, per sale).
+        p.operations.reserve_exact(1);
+        p.operations.push(op);
+        let p: &SandboxPayment = p;
+        let op = p.operations.last();
+        unsigned(
+            &Sandbox::message(project_id, payment_id, p, op, None),
+            key,
+            kind,
+            status,
+        )
     }
 }
