@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use wallet_partner::sandbox::{
-    delivery, RefundScenario, SaleInfo, SaleScenario, Sandbox, SandboxResponse,
+    delivery, Gate, RefundScenario, SaleInfo, SaleScenario, Sandbox, SandboxResponse, Unsigned,
 };
 use wallet_partner::{HttpRequest, SecretKey};
 
@@ -77,8 +77,7 @@ struct Forced {
 /// A sale the sandbox just started: what the server does next with it, outside the lock.
 struct Started {
     scenario: SaleScenario,
-    first: Vec<Vec<u8>>,
-    redirect: Option<String>,
+    first: Vec<Unsigned>,
     callback_url: Option<String>,
 }
 
@@ -89,12 +88,43 @@ pub struct Page {
     pub scenario: SaleScenario,
 }
 
-/// The server's state. What must survive a restart (the sandbox, pending deliveries, timers,
-/// partner pages) is written to `--state` after every change.
+/// A callback to send: signed when it is sent (and not at all when it goes nowhere), or already
+/// signed (held back by `out_of_order`, which the state file keeps as sent).
+#[allow(clippy::large_enum_variant)] // one per callback, moved a few times: no box needed
+enum Outgoing {
+    Unsigned(Unsigned),
+    Signed(String),
+}
+
+impl Outgoing {
+    /// What the delivery log calls it: `sale:success`, `refund:decline`, ...
+    fn kind(&self) -> String {
+        match self {
+            Outgoing::Unsigned(u) => format!("{}:{}", u.operation_type(), u.operation_status()),
+            Outgoing::Signed(body) => callback_kind(body.as_bytes()),
+        }
+    }
+
+    /// The body as sent.
+    fn into_body(self) -> String {
+        match self {
+            Outgoing::Unsigned(u) => String::from_utf8(u.sign().expect("a sandbox callback signs"))
+                .expect("the sandbox writes JSON text"),
+            Outgoing::Signed(body) => body,
+        }
+    }
+}
+
+/// The server's state. What must survive a restart (the sandbox, pending deliveries, timers)
+/// is written to `--state` after every change.
 pub struct Server {
     config: Config,
     sandbox: Mutex<Sandbox>,
+    /// The sandbox's stateless Gate checks (signature, fields, limits), run before its lock.
+    checks: Gate,
     forced: Mutex<HashMap<String, Forced>>,
+    /// Partner pages of a state file written before the sandbox's page tokens named their
+    /// payment (read and written again, never added to).
     pages: Mutex<BTreeMap<String, persist::Page>>,
     pending: Mutex<BTreeMap<u64, Pending>>,
     timers: Mutex<BTreeMap<u64, Timer>>,
@@ -144,6 +174,7 @@ impl Server {
         Ok(Server {
             log: Log::new(config.time_scale),
             config,
+            checks: sandbox.gate(),
             sandbox: Mutex::new(sandbox),
             forced: Mutex::new(HashMap::new()),
             pages: Mutex::new(saved.pages),
@@ -252,7 +283,7 @@ impl Server {
         self: &Arc<Self>,
         payment_id: &str,
         url: Option<String>,
-        bodies: Vec<Vec<u8>>,
+        bodies: Vec<Outgoing>,
         after: Option<u64>,
     ) -> Vec<u64> {
         let mut ids = Vec::new();
@@ -264,7 +295,7 @@ impl Server {
                 Some(Fault::DuplicateCallback) => 2,
                 _ => 1,
             };
-            let kind = callback_kind(&body);
+            let kind = body.kind();
             if copies == 0 || url.is_none() {
                 // Dropped on purpose (status 0), or nowhere to send it (no status).
                 self.log.push(Attempt {
@@ -277,12 +308,13 @@ impl Server {
                 });
                 continue;
             }
+            let body = body.into_body();
             for _ in 0..copies {
                 let id = self.next_id.fetch_add(1, Ordering::Relaxed);
                 let pending = Pending {
                     payment_id: payment_id.to_owned(),
                     kind: kind.clone(),
-                    body: String::from_utf8_lossy(&body).into_owned(),
+                    body: body.clone(),
                     url: url.clone(),
                     attempt: 1,
                     due_unix_ms: persist::unix_ms(),
@@ -385,12 +417,11 @@ impl Server {
         let forced = locked(&self.forced).get(payment_id).and_then(|f| f.sale);
         let sale = sandbox.sale_of(payment_id)?;
         let scenario = forced.unwrap_or(SaleScenario::for_amount(sale.amount));
-        let first = sandbox.start_sale(payment_id, scenario).ok()?;
-        let sale = sandbox.sale_of(payment_id);
+        let callback_url = self.callback_url(Some(sale));
+        let first = sandbox.start_sale_unsigned(payment_id, scenario).ok()?;
         Some(Started {
             scenario,
-            redirect: sale.and_then(|s| s.redirect_url.map(str::to_owned)),
-            callback_url: self.callback_url(sale),
+            callback_url,
             first,
         })
     }
@@ -404,29 +435,18 @@ impl Server {
         }
     }
 
-    /// After a sale started: its partner page, the first callbacks now (or held back), and the
-    /// result when its time comes.
+    /// After a sale started: the first callbacks now (or held back), and the result when its
+    /// time comes. (Its partner page is found from the token: see [`Server::page`].)
     fn after_start(self: &Arc<Self>, payment_id: &str, s: Started) {
-        if let Some(token) = s.redirect.as_deref().and_then(page_token) {
-            locked(&self.pages).insert(
-                token.to_owned(),
-                persist::Page {
-                    payment_id: payment_id.to_owned(),
-                    scenario: s.scenario.as_str().to_owned(),
-                },
-            );
-        }
+        let first = s.first.into_iter().map(Outgoing::Unsigned);
         if self.take_fault(payment_id, &[Fault::OutOfOrder]).is_some() {
             locked(&self.held).insert(
                 payment_id.to_owned(),
-                s.first
-                    .iter()
-                    .map(|b| String::from_utf8_lossy(b).into_owned())
-                    .collect(),
+                first.map(Outgoing::into_body).collect(),
             );
             self.persist();
         } else {
-            self.deliver(payment_id, s.callback_url, s.first, None);
+            self.deliver(payment_id, s.callback_url, first.collect(), None);
         }
         let wait = match s.scenario {
             SaleScenario::RedirectThenSuccess | SaleScenario::RedirectThenDecline => {
@@ -454,14 +474,15 @@ impl Server {
     pub fn finish_sale(self: &Arc<Self>, payment_id: &str, scenario: SaleScenario) {
         let (result, url) = {
             let mut sandbox = locked(&self.sandbox);
-            let result = sandbox.finish_sale(payment_id, scenario);
+            let result = sandbox.finish_sale_unsigned(payment_id, scenario);
             (result, self.callback_url(sandbox.sale_of(payment_id)))
         };
         let Ok(bodies) = result else { return };
         let held = locked(&self.held).remove(payment_id).unwrap_or_default();
+        let bodies = bodies.into_iter().map(Outgoing::Unsigned).collect();
         let ids = self.deliver(payment_id, url.clone(), bodies, None);
         if !held.is_empty() {
-            let held = held.into_iter().map(String::into_bytes).collect();
+            let held = held.into_iter().map(Outgoing::Signed).collect();
             self.deliver(payment_id, url, held, ids.first().copied());
         }
     }
@@ -472,30 +493,34 @@ impl Server {
         &self,
         sandbox: &mut Sandbox,
         payment_id: &str,
-    ) -> (Option<String>, Vec<Vec<u8>>) {
+    ) -> (Option<String>, Vec<Outgoing>) {
         let forced = locked(&self.forced).get(payment_id).and_then(|f| f.refund);
         let Some(sale) = sandbox.sale_of(payment_id) else {
             return (None, Vec::new());
         };
         let scenario = forced.unwrap_or(RefundScenario::for_amount(sale.amount));
         let bodies = sandbox
-            .complete_refund(payment_id, scenario)
+            .complete_refund_unsigned(payment_id, scenario)
             .unwrap_or_default();
+        let bodies = bodies.into_iter().map(Outgoing::Unsigned).collect();
         (self.callback_url(sandbox.sale_of(payment_id)), bodies)
     }
 
-    /// A Gate request: answered by the sandbox; an accepted sale is started and an accepted
-    /// refund completed under the same lock (so concurrent requests for one payment id are
-    /// taken one at a time, whole), their callbacks sent after it.
+    /// A Gate request: checked by the sandbox's stateless checks, then answered by the
+    /// sandbox; an accepted sale is started and an accepted refund completed under the same
+    /// lock (so concurrent requests for one payment id are taken one at a time, whole), their
+    /// callbacks signed and sent after it.
     fn gate(self: &Arc<Self>, path: &str, request: &HttpRequest) -> SandboxResponse {
+        let checked = match self.checks.check(request) {
+            Ok(checked) => checked,
+            Err(answer) => return answer,
+        };
+        let pid = checked.payment_id().to_owned();
         let mut sandbox = locked(&self.sandbox);
-        let answer = sandbox.handle(request);
+        let answer = sandbox.take(checked);
         if answer.http_status != 200 {
             return answer;
         }
-        let Some(pid) = accepted_payment_id(&answer.body) else {
-            return answer;
-        };
         match path {
             SALE_PATH => {
                 let started = self.start_in(&mut sandbox, &pid);
@@ -514,8 +539,21 @@ impl Server {
         answer
     }
 
-    /// The partner page of `token`, if there is one.
+    /// The partner page of `token`, if there is one: the sandbox's sale it names, ending as it
+    /// was started; else a page that a state file from an older release kept.
     pub fn page(&self, token: &str) -> Option<Page> {
+        let found = {
+            let sandbox = locked(&self.sandbox);
+            sandbox.payment_of_page(token).and_then(|pid| {
+                Some(Page {
+                    payment_id: pid.to_owned(),
+                    scenario: sandbox.scenario_of(pid)?,
+                })
+            })
+        };
+        if found.is_some() {
+            return found;
+        }
         let page = locked(&self.pages).get(token).cloned()?;
         Some(Page {
             payment_id: page.payment_id,
@@ -609,17 +647,6 @@ fn payment_id_of(body: &[u8]) -> Option<String> {
     serde_json::from_slice::<Request>(body)
         .ok()
         .map(|r| r.general.payment_id)
-}
-
-/// The payment id of the sandbox's answer accepting a Gate request.
-fn accepted_payment_id(answer: &[u8]) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Accepted {
-        payment_id: String,
-    }
-    serde_json::from_slice::<Accepted>(answer)
-        .ok()
-        .map(|a| a.payment_id)
 }
 
 async fn gate(State(server): State<Arc<Server>>, uri: Uri, body: Bytes) -> Response {

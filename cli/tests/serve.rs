@@ -779,3 +779,75 @@ async fn held_callbacks_survive_sigkill() {
     drop(second);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A `--state` file an earlier release wrote kept its partner pages by token (its sandbox's
+/// tokens did not name their payment): after the upgrade the page still shows, "Pay" still ends
+/// the sale and sends the customer back, and the callback goes out signed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partner_pages_of_an_earlier_state_file_still_work() {
+    let sandbox = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/sandbox/state-v1.json"
+    ))
+    .unwrap();
+    let sandbox = sandbox.trim_end();
+    let stored: serde_json::Value = serde_json::from_str(sandbox).unwrap();
+    let waiting = &stored["payments"]["load-1"];
+    assert_eq!(waiting["status"], "awaiting redirect result");
+    let url = waiting["redirect"]["url"].as_str().unwrap();
+    let token = url.rsplit('/').next().unwrap();
+    let (dir, state) = state_file("earlier-pages");
+    let file = serde_json::json!({
+        "sandbox": sandbox, "pending": {}, "timers": {}, "held": {},
+        "pages": {token: {"payment_id": "load-1", "scenario": "redirect_then_success"}},
+    });
+    std::fs::write(&state, file.to_string()).unwrap();
+    let (hook_url, hook) = webhook_failing(0).await;
+    let served = start(&hook_url, &["--state", &state, "--partner-auto-ms", "0"]).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = client
+        .get(format!("{}/partner/{token}", served.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Payment load-1") && html.contains("&#8377; 100.00"),
+        "{html}"
+    );
+    let unknown = client
+        .get(format!("{}/partner/{token}x", served.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+    let r = client
+        .post(format!("{}/partner/{token}/pay", served.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"],
+        waiting["return_urls"][0].as_str().unwrap()
+    );
+    let mut received = Vec::new();
+    for _ in 0..100 {
+        received = hook.lock().unwrap().received.clone();
+        if !received.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(received.len(), 1);
+    let project = Project::new(48039, SecretKey::new(SECRET));
+    let cb = project.verify_callback(&received[0]).unwrap();
+    assert_eq!(cb.message().payment_id(), "load-1");
+    assert_eq!(cb.message().operation_status(), Some("success"));
+    drop(served);
+    let _ = std::fs::remove_dir_all(&dir);
+}
