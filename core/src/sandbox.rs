@@ -197,6 +197,22 @@ struct SandboxPayment {
 }
 
 impl SandboxPayment {
+    /// The parts of the payment a callback shows (what [`Sandbox::message`] reads), without
+    /// its operations and URLs: what a callback keeps until it is signed.
+    fn shown(&self) -> SandboxPayment {
+        let redirect = self
+            .redirect
+            .as_ref()
+            .filter(|_| self.status == "awaiting redirect result");
+        SandboxPayment {
+            customer_id: self.customer_id.clone(),
+            description: self.description.clone(),
+            status: self.status,
+            redirect: redirect.cloned(),
+            ..SandboxPayment::waiting(self.amount, String::new(), None)
+        }
+    }
+
     /// A payment just accepted, waiting for its outcome.
     fn waiting(amount: u64, customer_id: String, description: Option<String>) -> SandboxPayment {
         SandboxPayment {
@@ -276,6 +292,16 @@ struct CustomerRef<'a> {
     id: &'a str,
 }
 
+/// The answer accepting a Gate request (keys in sorted order, as the `Value` form it replaces
+/// wrote them: the same bytes).
+#[derive(serde::Serialize)]
+struct Accepted<'a> {
+    payment_id: &'a str,
+    project_id: u64,
+    request_id: &'a str,
+    status: &'static str,
+}
+
 /// The `payment` object as the platform reports it.
 #[derive(serde::Serialize)]
 struct PaymentView<'a> {
@@ -296,10 +322,20 @@ struct PaymentView<'a> {
 /// [`Unsigned::sign`] gives the bytes the signing twin returns.
 #[derive(Debug, Clone)]
 pub struct Unsigned {
-    text: Vec<u8>,
-    key: SecretKey,
+    callback: Box<Made>,
     operation_type: &'static str,
     operation_status: &'static str,
+}
+
+/// What a callback shows, as it was when the sandbox made it (written out only when signed).
+#[derive(Debug, Clone)]
+struct Made {
+    project_id: u64,
+    payment_id: String,
+    /// The payment's parts a message shows (see [`SandboxPayment::shown`]).
+    payment: SandboxPayment,
+    operation: Operation,
+    key: SecretKey,
 }
 
 impl Unsigned {
@@ -317,13 +353,15 @@ impl Unsigned {
     /// appended, signed from that text with the key the sandbox signed messages with when it
     /// made the callback.
     pub fn sign(self) -> Result<Vec<u8>> {
-        let mut text = self.text;
-        let sig = signature::sign_json(&text, &self.key)?;
-        text.pop(); // the closing brace
-        text.extend_from_slice(b",\"signature\":\"");
-        text.extend_from_slice(sig.as_bytes());
-        text.extend_from_slice(b"\"}");
-        Ok(text)
+        let c = &*self.callback;
+        let message = Sandbox::message(
+            c.project_id,
+            &c.payment_id,
+            &c.payment,
+            Some(&c.operation),
+            None,
+        );
+        signed(&message, &c.key)
     }
 }
 
@@ -335,21 +373,17 @@ fn page_token_of(payment_id: &str, random: &str) -> String {
     format!("{id}.{random}")
 }
 
-/// A message as it will be sent, before the signature: its JSON text and the key to sign it.
-fn unsigned(
-    message: &Message<'_>,
-    key: SecretKey,
-    operation_type: &'static str,
-    operation_status: &'static str,
-) -> Result<Unsigned> {
-    let text = serde_json::to_vec(message)
+/// A message as sent: its JSON text with `signature` (the last key) appended, signed from that
+/// text with `key`.
+fn signed(message: &Message<'_>, key: &SecretKey) -> Result<Vec<u8>> {
+    let mut text = serde_json::to_vec(message)
         .map_err(|e| Error::malformed("sandbox message", e.to_string()))?;
-    Ok(Unsigned {
-        text,
-        key,
-        operation_type,
-        operation_status,
-    })
+    let sig = signature::sign_json(&text, key)?;
+    text.pop(); // the closing brace
+    text.extend_from_slice(b",\"signature\":\"");
+    text.extend_from_slice(sig.as_bytes());
+    text.extend_from_slice(b"\"}");
+    Ok(text)
 }
 
 /// Signs each callback, in order.
@@ -514,12 +548,15 @@ impl Sandbox {
         match result {
             Ok(()) => {
                 let request_id = self.token(16);
+                let accepted = Accepted {
+                    payment_id: &payment_id,
+                    project_id: self.project_id,
+                    request_id: &request_id,
+                    status: "success",
+                };
                 SandboxResponse {
                     http_status: 200,
-                    body: json!({"status": "success", "request_id": request_id,
-                                 "project_id": self.project_id, "payment_id": payment_id})
-                    .to_string()
-                    .into_bytes(),
+                    body: serde_json::to_vec(&accepted).expect("plain fields serialize"),
                 }
             }
             Err(resp) => resp,
@@ -957,9 +994,7 @@ impl Sandbox {
             return Sandbox::error(400, "3061", "Transaction not found");
         };
         let message = Sandbox::message(self.project_id, payment_id, p, None, Some(&p.operations));
-        let body = unsigned(&message, self.message_key().clone(), "", "")
-            .and_then(Unsigned::sign)
-            .expect("an object always signs");
+        let body = signed(&message, self.message_key()).expect("an object always signs");
         SandboxResponse {
             http_status: 200,
             body,
@@ -1007,17 +1042,21 @@ impl Sandbox {
         let op = self.operation(amount, kind, status, code, message);
         let (project_id, key) = (self.project_id, self.message_key().clone());
         let p = self.payments.get_mut(payment_id).expect("known");
+        let callback = Made {
+            project_id,
+            payment_id: payment_id.to_owned(),
+            payment: p.shown(),
+            operation: op.clone(),
+            key,
+        };
         // A payment has one to three operations: room for one more at a time (the default
         // growth would keep room for four, about 1 KB, per sale).
         p.operations.reserve_exact(1);
         p.operations.push(op);
-        let p: &SandboxPayment = p;
-        let op = p.operations.last();
-        unsigned(
-            &Sandbox::message(project_id, payment_id, p, op, None),
-            key,
-            kind,
-            status,
-        )
+        Ok(Unsigned {
+            callback: Box::new(callback),
+            operation_type: kind,
+            operation_status: status,
+        })
     }
 }

@@ -216,6 +216,11 @@ fn checked_then_taken_answers_as_handle_does() {
     let requests = vec![
         gate_request("sale", new_sale("s-1", json!(10_000), "INR"), &key),
         gate_request("sale", new_sale("s-1", json!(10_000), "INR"), &key), // 3041
+        gate_request(
+            "sale",
+            new_sale("s-\"q\"\\ ₹\u{1}", json!(10_000), "INR"),
+            &key,
+        ),
         gate_request("sale", new_sale("s-2", json!(10_000), "USD"), &key),
         gate_request("sale", new_sale("s-3", json!(1), "INR"), &key),
         gate_request("sale", new_sale("s-4", json!("ten"), "INR"), &key),
@@ -263,6 +268,12 @@ fn checked_then_taken_answers_as_handle_does() {
         };
         assert_eq!(got, expected, "request {i}");
         let v: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
+        if let Some(request_id) = v["request_id"].as_str() {
+            // An acceptance has the bytes the `Value` form had (sorted keys, its escapes).
+            let value = json!({"status": "success", "request_id": request_id,
+                               "project_id": 48039, "payment_id": v["payment_id"]});
+            assert_eq!(got.body, value.to_string().into_bytes(), "request {i}");
+        }
         codes.push((got.http_status, v["code"].as_str().unwrap_or("").to_owned()));
         assert_eq!(halves.state_json(), whole.state_json(), "request {i}");
     }
@@ -272,6 +283,7 @@ fn checked_then_taken_answers_as_handle_does() {
         [
             code(200, ""),
             code(400, "3041"),
+            code(200, ""),
             code(400, "2004"),
             code(400, "2642"),
             code(400, "2004"),
