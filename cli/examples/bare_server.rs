@@ -20,6 +20,9 @@ async fn sale(body: Bytes) -> impl IntoResponse {
 #[path = "../src/listen.rs"]
 mod listen;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     let addr = std::env::args()

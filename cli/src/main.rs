@@ -15,6 +15,9 @@ mod trigger;
 
 use clap::{Parser, Subcommand};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The platform's stand-in over HTTP, for testing a wallet-partner integration.
 #[derive(Debug, Parser)]
 #[command(name = "wallet-partner", version, about, long_about = None)]
