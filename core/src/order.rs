@@ -235,11 +235,12 @@ pub fn validate_outgoing_url(field: &str, value: &str) -> Result<()> {
             ),
         ));
     }
-    let shown: String = value.chars().take(80).collect();
+    // The start of the URL, for an error message (built only for one).
+    let shown = || value.chars().take(80).collect::<String>();
     let url = url::Url::parse(value).map_err(|e| {
         Error::invalid(
             field,
-            format!("expected an absolute http(s) URL, got {shown:?} ({e})"),
+            format!("expected an absolute http(s) URL, got {:?} ({e})", shown()),
         )
     })?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -254,7 +255,7 @@ pub fn validate_outgoing_url(field: &str, value: &str) -> Result<()> {
     if url.host_str().is_none_or(str::is_empty) {
         return Err(Error::invalid(
             field,
-            format!("expected a URL with a host, got {shown:?}"),
+            format!("expected a URL with a host, got {:?}", shown()),
         ));
     }
     Ok(())
