@@ -1,7 +1,9 @@
-//! `--state FILE`: what the server must not lose across a restart (the sandbox's payments, the
-//! callbacks still to deliver with their next attempt, the partner pages and the timers still to
-//! fire), written atomically (a temporary file, then rename) after every change. Never a secret:
-//! the sandbox's state has none, and the keys come from the environment again on restart.
+//! `--state FILE`: what the server must not lose across a restart (the sandbox's payments, each
+//! with its partner page, the callbacks still to deliver with their next attempt, and the timers
+//! still to fire), written atomically (a temporary file, then rename) after every change. Never
+//! a secret: the sandbox's state has none, and the keys come from the environment again on
+//! restart. `pages` holds only the partner pages of files written by earlier releases, whose
+//! page tokens did not name their payment.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
