@@ -351,40 +351,17 @@ fn unsigned_callbacks_sign_to_the_same_bytes() {
             let r = gate_request("sale", body, &key);
             assert_eq!(signing.handle(&r), later.handle(&r));
         }
-        let mut pairs = vec![
-            (
-                signing
-                    .start_sale("u-1", SaleScenario::RedirectThenSuccess)
-                    .unwrap(),
-                later
-                    .start_sale_unsigned("u-1", SaleScenario::RedirectThenSuccess)
-                    .unwrap(),
-            ),
-            (
-                signing
-                    .finish_sale("u-1", SaleScenario::RedirectThenSuccess)
-                    .unwrap(),
-                later
-                    .finish_sale_unsigned("u-1", SaleScenario::RedirectThenSuccess)
-                    .unwrap(),
-            ),
-            (
-                signing
-                    .start_sale("u-2", SaleScenario::ProcessingThenSuccess)
-                    .unwrap(),
-                later
-                    .start_sale_unsigned("u-2", SaleScenario::ProcessingThenSuccess)
-                    .unwrap(),
-            ),
-            (
-                signing
-                    .finish_sale("u-2", SaleScenario::ProcessingThenSuccess)
-                    .unwrap(),
-                later
-                    .finish_sale_unsigned("u-2", SaleScenario::ProcessingThenSuccess)
-                    .unwrap(),
-            ),
+        let steps = [
+            ("u-1", SaleScenario::RedirectThenSuccess),
+            ("u-2", SaleScenario::ProcessingThenSuccess),
         ];
+        let mut pairs = Vec::new();
+        for (pid, scenario) in steps {
+            let signed = signing.start_sale(pid, scenario).unwrap();
+            pairs.push((signed, later.start_sale_unsigned(pid, scenario).unwrap()));
+            let signed = signing.finish_sale(pid, scenario).unwrap();
+            pairs.push((signed, later.finish_sale_unsigned(pid, scenario).unwrap()));
+        }
         let refund = |pid: &str| {
             json!({"general": {"project_id": 48039, "payment_id": pid},
                    "payment": {"description": "back"}})
