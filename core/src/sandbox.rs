@@ -33,6 +33,7 @@ pub mod delivery;
 mod gate;
 mod operation;
 mod state;
+mod unsigned;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
@@ -40,6 +41,8 @@ use serde_json::{json, Map, Value};
 pub use gate::{Checked, Gate};
 use gate::{CheckedKind, NewSale};
 use operation::{Operation, Sum};
+pub use unsigned::Unsigned;
+use unsigned::{sign_all, signed, Made};
 
 use crate::config::Project;
 use crate::error::{Error, Result};
@@ -316,79 +319,12 @@ struct PaymentView<'a> {
     kind: &'static str,
 }
 
-/// A callback the sandbox made but has not signed yet (the `_unsigned` twins of
-/// [`Sandbox::start_sale`], [`Sandbox::finish_sale`] and [`Sandbox::complete_refund`]): an HTTP
-/// stand-in signs it when it sends it, outside its lock, and not at all when nobody receives it.
-/// [`Unsigned::sign`] gives the bytes the signing twin returns.
-#[derive(Debug, Clone)]
-pub struct Unsigned {
-    callback: Box<Made>,
-    operation_type: &'static str,
-    operation_status: &'static str,
-}
-
-/// What a callback shows, as it was when the sandbox made it (written out only when signed).
-#[derive(Debug, Clone)]
-struct Made {
-    project_id: u64,
-    payment_id: String,
-    /// The payment's parts a message shows (see [`SandboxPayment::shown`]).
-    payment: SandboxPayment,
-    operation: Operation,
-    key: SecretKey,
-}
-
-impl Unsigned {
-    /// The callback's `operation.type`: `sale` or `refund`.
-    pub fn operation_type(&self) -> &'static str {
-        self.operation_type
-    }
-
-    /// The callback's `operation.status`: `awaiting redirect result`, `success`, ...
-    pub fn operation_status(&self) -> &'static str {
-        self.operation_status
-    }
-
-    /// The callback as the platform sends it: its JSON text with `signature` (the last key)
-    /// appended, signed from that text with the key the sandbox signed messages with when it
-    /// made the callback.
-    pub fn sign(self) -> Result<Vec<u8>> {
-        let c = &*self.callback;
-        let message = Sandbox::message(
-            c.project_id,
-            &c.payment_id,
-            &c.payment,
-            Some(&c.operation),
-            None,
-        );
-        signed(&message, &c.key)
-    }
-}
-
 /// A partner page's token: the payment id (base64url, so any id is one URL path segment that no
 /// decoding changes) and a random part, so that [`Sandbox::payment_of_page`] needs no index.
 fn page_token_of(payment_id: &str, random: &str) -> String {
     use base64::Engine as _;
     let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payment_id);
     format!("{id}.{random}")
-}
-
-/// A message as sent: its JSON text with `signature` (the last key) appended, signed from that
-/// text with `key`.
-fn signed(message: &Message<'_>, key: &SecretKey) -> Result<Vec<u8>> {
-    let mut text = serde_json::to_vec(message)
-        .map_err(|e| Error::malformed("sandbox message", e.to_string()))?;
-    let sig = signature::sign_json(&text, key)?;
-    text.pop(); // the closing brace
-    text.extend_from_slice(b",\"signature\":\"");
-    text.extend_from_slice(sig.as_bytes());
-    text.extend_from_slice(b"\"}");
-    Ok(text)
-}
-
-/// Signs each callback, in order.
-fn sign_all(callbacks: Vec<Unsigned>) -> Result<Vec<Vec<u8>>> {
-    callbacks.into_iter().map(Unsigned::sign).collect()
 }
 
 /// The platform stand-in. Holds the project id and secret, like the real platform.
