@@ -59,6 +59,20 @@ fn missing(field: &str) -> SandboxResponse {
     Sandbox::error(400, "2004", &format!("{field}: required field missing"))
 }
 
+/// A required object of the request (2004 when it is absent or not an object).
+fn object<'t>(parent: &Obj<'t>, field: &'t str) -> Answer<Obj<'t>> {
+    parent
+        .obj(field)
+        .ok()
+        .flatten()
+        .ok_or_else(|| missing(field))
+}
+
+/// A string field that is present and not empty.
+fn filled<'t>(obj: &Obj<'t>, field: &str) -> Option<&'t str> {
+    obj.str(field).ok().flatten().filter(|v| !v.is_empty())
+}
+
 impl Gate {
     /// Checks a Gate request (sale, refund or status) as the platform does before it looks
     /// at any payment; the platform's error answer if it fails.
@@ -90,21 +104,17 @@ pub(super) fn check(project_id: u64, key: &SecretKey, request: &HttpRequest) -> 
     }
     let root =
         Obj::of(&node, "request").map_err(|_| Sandbox::error(422, "2003", "Invalid JSON"))?;
-    let general = match root.obj("general") {
-        Ok(Some(g)) => g,
-        _ => return Err(missing("general")),
-    };
+    let general = object(&root, "general")?;
     match general.u64("project_id") {
         Ok(Some(id)) if id == project_id => {}
         Ok(Some(_)) => return Err(Sandbox::error(403, "2005", "project_id does not match")),
         _ => return Err(missing("general.project_id")),
     }
-    let payment_id = match general.str("payment_id") {
-        Ok(Some(id)) if !id.is_empty() => id.to_owned(),
-        _ => return Err(missing("general.payment_id")),
-    };
+    let payment_id = filled(&general, "payment_id")
+        .ok_or_else(|| missing("general.payment_id"))?
+        .to_owned();
     let kind = match path {
-        "/v2/payment/wallet-partner/sale" => CheckedKind::Sale(sale(&root)?),
+        "/v2/payment/wallet-partner/sale" => CheckedKind::Sale(sale(&root, &general)?),
         "/v2/payment/wallet-partner/refund" => CheckedKind::Refund(refund(&root)?),
         "/v2/payment/status" => CheckedKind::Status,
         _ => return Err(Sandbox::error(400, "2004", "unknown endpoint")),
@@ -112,12 +122,8 @@ pub(super) fn check(project_id: u64, key: &SecretKey, request: &HttpRequest) -> 
     Ok(Checked { payment_id, kind })
 }
 
-fn sale<'t>(root: &Obj<'t>) -> Answer<NewSale> {
-    let payment = root
-        .obj("payment")
-        .ok()
-        .flatten()
-        .ok_or_else(|| missing("payment"))?;
+fn sale<'t>(root: &Obj<'t>, general: &Obj<'t>) -> Answer<NewSale> {
+    let payment = object(root, "payment")?;
     let amount = payment
         .u64("amount")
         .ok()
@@ -140,11 +146,7 @@ fn sale<'t>(root: &Obj<'t>) -> Answer<NewSale> {
             "Amount is out of the method's limits",
         ));
     }
-    let customer = root
-        .obj("customer")
-        .ok()
-        .flatten()
-        .ok_or_else(|| missing("customer"))?;
+    let customer = object(root, "customer")?;
     for f in [
         "id",
         "ip_address",
@@ -153,27 +155,18 @@ fn sale<'t>(root: &Obj<'t>) -> Answer<NewSale> {
         "phone",
         "email",
     ] {
-        match customer.str(f) {
-            Ok(Some(v)) if !v.is_empty() => {}
-            _ => return Err(missing(&format!("customer.{f}"))),
+        if filled(&customer, f).is_none() {
+            return Err(missing(&format!("customer.{f}")));
         }
     }
-    let ret = root
-        .obj("return_url")
-        .ok()
-        .flatten()
-        .ok_or_else(|| missing("return_url"))?;
-    if !matches!(ret.str("success"), Ok(Some(v)) if !v.is_empty()) {
+    let ret = object(root, "return_url")?;
+    if filled(&ret, "success").is_none() {
         return Err(missing("return_url.success"));
     }
     // Outgoing URLs are checked as the core checks them (one rule, in order.rs).
     let given = |r: Result<Option<&'t str>>| r.ok().flatten();
     let (success, decline) = (given(ret.str("success")), given(ret.str("decline")));
-    let callback_url = root
-        .obj("general")
-        .ok()
-        .flatten()
-        .and_then(|g| given(g.str("merchant_callback_url")));
+    let callback_url = given(general.str("merchant_callback_url"));
     let urls = [
         ("return_url.success", success),
         ("return_url.decline", decline),
@@ -197,12 +190,8 @@ fn sale<'t>(root: &Obj<'t>) -> Answer<NewSale> {
 
 /// A refund request's fields; the amount it asks for, if any.
 fn refund(root: &Obj<'_>) -> Answer<Option<u64>> {
-    let payment = root
-        .obj("payment")
-        .ok()
-        .flatten()
-        .ok_or_else(|| missing("payment"))?;
-    if !matches!(payment.str("description"), Ok(Some(d)) if !d.is_empty()) {
+    let payment = object(root, "payment")?;
+    if filled(&payment, "description").is_none() {
         return Err(missing("payment.description"));
     }
     Ok(payment.u64("amount").ok().flatten())
