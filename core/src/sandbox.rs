@@ -203,17 +203,21 @@ impl SandboxPayment {
     /// The parts of the payment a callback shows (what [`Sandbox::message`] reads), without
     /// its operations and URLs: what a callback keeps until it is signed.
     fn shown(&self) -> SandboxPayment {
-        let redirect = self
-            .redirect
-            .as_ref()
-            .filter(|_| self.status == "awaiting redirect result");
         SandboxPayment {
             customer_id: self.customer_id.clone(),
             description: self.description.clone(),
             status: self.status,
-            redirect: redirect.cloned(),
+            redirect: self.pending_redirect().cloned(),
             ..SandboxPayment::waiting(self.amount, String::new(), None)
         }
+    }
+
+    /// Where the customer is sent while the sale awaits the redirect's result (kept after it,
+    /// but no longer shown).
+    fn pending_redirect(&self) -> Option<&Redirect> {
+        self.redirect
+            .as_ref()
+            .filter(|_| self.status == "awaiting redirect result")
     }
 
     /// A payment just accepted, waiting for its outcome.
@@ -686,10 +690,7 @@ impl Sandbox {
                 kind: "purchase",
             },
             project_id,
-            redirect_data: p
-                .redirect
-                .as_ref()
-                .filter(|_| p.status == "awaiting redirect result"),
+            redirect_data: p.pending_redirect(),
         }
     }
 
@@ -836,11 +837,7 @@ impl Sandbox {
             return_success: p.return_urls[0].as_deref(),
             return_decline: p.return_urls[1].as_deref(),
             payment_method: p.method.as_deref(),
-            redirect_url: p
-                .redirect
-                .as_ref()
-                .filter(|_| p.status == "awaiting redirect result")
-                .map(|r| r.url.as_str()),
+            redirect_url: p.pending_redirect().map(|r| r.url.as_str()),
             status: p.status,
         })
     }
