@@ -50,6 +50,9 @@ pub const RATE_LIMIT_BACKOFF_MS: u64 = 10_000;
 /// The format of `interval.from` / `interval.to` (and of the platform's naive dates).
 pub const DATE_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
+/// How long a date in [`DATE_FORMAT`] is (`YYYY-MM-DD hh:mm:ss`).
+const DATE_FORMAT_LEN: usize = 19;
+
 /// Data API credentials: the token, its secret (redacted, wiped on drop) and the base URL.
 #[derive(Clone)]
 pub struct DataApi {
@@ -572,12 +575,19 @@ fn date_ms(op: &Obj<'_>, key: &str, tz: &TimeZone) -> Result<Option<i64>> {
     if text.is_empty() {
         return Ok(None);
     }
-    if let Ok(civil) = DateTime::strptime(DATE_FORMAT, text) {
-        if let Ok(zoned) = civil.to_zoned(tz.clone()) {
-            return Ok(Some(zoned.timestamp().as_millisecond()));
-        }
-    }
-    if let Ok(ts) = text.parse::<Timestamp>() {
+    let naive = || {
+        let civil = DateTime::strptime(DATE_FORMAT, text).ok()?;
+        tz.to_timestamp(civil).ok()
+    };
+    let iso = || text.parse::<Timestamp>().ok();
+    // The naive form is 19 bytes, the ISO form longer: the likely one first, so that a page of
+    // either does not pay for a failed parse (and its error) on every date. Both are tried.
+    let ts = if text.len() == DATE_FORMAT_LEN {
+        naive().or_else(iso)
+    } else {
+        iso().or_else(naive)
+    };
+    if let Some(ts) = ts {
         return Ok(Some(ts.as_millisecond()));
     }
     Err(Error::malformed(
