@@ -94,15 +94,48 @@ pub(crate) struct Flat<'a> {
     ties: bool,
 }
 
-/// Buffers shared by the whole flattening: the current path, and a stack of children.
-pub(crate) struct Scratch<'b> {
+/// Buffers shared by the whole flattening: the current path, a stack of children, and the last
+/// sorted object of each depth.
+pub(crate) struct Scratch<'b, 'a> {
     prefix: TextBuf<'b>,
     kids: BumpVec<'b, Kid>,
     /// Bytes of canonical text so far (every line counts its `;`), against [`MAX_CANONICAL_BYTES`].
     total: usize,
+    /// By depth (from 1), the last object sorted there: a page's operations share their keys,
+    /// so most objects take their siblings' order instead of sorting again.
+    shapes: [Option<Shape<'b, 'a>>; SHAPE_DEPTHS],
 }
 
-impl Scratch<'_> {
+/// How many depths keep a [`Shape`] (a Data API page's operations are at depth 3, their sums at 4).
+const SHAPE_DEPTHS: usize = 6;
+
+/// An object whose children were sorted with no tie and no `:` in a key, and that order: any
+/// object with the same keys in the same positions, each a non-empty container or not alike,
+/// sorts the same way (the order depends on nothing else).
+struct Shape<'b, 'a> {
+    entries: &'a Entries<'a>,
+    /// Whether the key `signature` was left out (the rest left out depends on the keys alone).
+    drop_signature: bool,
+    sorted: BumpVec<'b, Kid>,
+}
+
+impl Shape<'_, '_> {
+    /// Whether `entries` has this shape's keys in the same positions, alike in being containers.
+    #[inline]
+    fn fits(&self, entries: &Entries<'_>, drop_signature: bool) -> bool {
+        self.drop_signature == drop_signature
+            && self.entries.len() == entries.len()
+            && self
+                .entries
+                .iter()
+                .zip(entries)
+                .all(|((ka, va), (kb, vb))| {
+                    ka == kb && sorts_as_container(va) == sorts_as_container(vb)
+                })
+    }
+}
+
+impl Scratch<'_, '_> {
     /// Hands the sink a line of the current path and `value`, counted against
     /// [`MAX_CANONICAL_BYTES`]: an error, and no line, once the text would pass it.
     #[inline(always)]
@@ -278,6 +311,7 @@ fn walk<'a>(
         prefix: TextBuf::with_capacity_in(128, bump),
         kids: BumpVec::with_capacity_in(32, bump),
         total: 0,
+        shapes: Default::default(),
     };
     let ctx = Ctx {
         depth: 1,
@@ -289,9 +323,9 @@ fn walk<'a>(
     walk_object(entries, &mut scratch, ctx, sink)
 }
 
-fn walk_object<'a>(
+fn walk_object<'b, 'a>(
     entries: &'a Entries<'a>,
-    s: &mut Scratch<'_>,
+    s: &mut Scratch<'b, 'a>,
     ctx: Ctx,
     sink: &mut impl Sink<'a>,
 ) -> Result<()> {
@@ -299,6 +333,31 @@ fn walk_object<'a>(
         return Err(Error::NestingTooDeep(MAX_DEPTH));
     }
     // This object's children go on top of the shared stack, and come off at the end.
+    let kids_base = s.kids.len();
+    let slot = ctx.depth - 1;
+    let cached = !ctx.variant.bytes
+        && slot < SHAPE_DEPTHS
+        && s.shapes[slot]
+            .as_ref()
+            .is_some_and(|shape| shape.fits(entries, ctx.drop_signature_here));
+    if cached {
+        let shape = s.shapes[slot].as_ref().expect("checked above");
+        s.kids.extend_from_slice(&shape.sorted);
+    } else {
+        sort_children(entries, s, ctx, sink, slot);
+    }
+    walk_children(entries, s, ctx, sink, kids_base)
+}
+
+/// Puts an object's children on the stack in the variant's order, and keeps that order as its
+/// depth's [`Shape`] when it can be reused.
+fn sort_children<'b, 'a>(
+    entries: &'a Entries<'a>,
+    s: &mut Scratch<'b, 'a>,
+    ctx: Ctx,
+    sink: &mut impl Sink<'a>,
+    slot: usize,
+) {
     let kids_base = s.kids.len();
     let mut colon = false;
     for (i, (key, value)) in entries.iter().enumerate() {
@@ -338,7 +397,27 @@ fn walk_object<'a>(
     // full sort of the paths orders that right.
     if ties || (colon && s.kids.len() - kids_base > 1) {
         sink.ties();
+    } else if !ctx.variant.bytes && !colon && slot < SHAPE_DEPTHS && s.kids.len() - kids_base > 1 {
+        let shape = s.shapes[slot].get_or_insert_with(|| Shape {
+            entries,
+            drop_signature: ctx.drop_signature_here,
+            sorted: BumpVec::new_in(s.kids.bump()),
+        });
+        shape.entries = entries;
+        shape.drop_signature = ctx.drop_signature_here;
+        shape.sorted.clear();
+        shape.sorted.extend_from_slice(&s.kids[kids_base..]);
     }
+}
+
+/// Walks the children on top of the stack (in order), then takes them off.
+fn walk_children<'b, 'a>(
+    entries: &'a Entries<'a>,
+    s: &mut Scratch<'b, 'a>,
+    ctx: Ctx,
+    sink: &mut impl Sink<'a>,
+    kids_base: usize,
+) -> Result<()> {
     let base = s.prefix.len();
     for k in kids_base..s.kids.len() {
         let kid = s.kids[k];
@@ -423,9 +502,9 @@ fn sort_kids(kids: &mut [Kid], entries: &Entries<'_>, top: bool, ties: &mut bool
 /// Hands a scalar's line to the sink, or walks a container. Inlined into its callers, so a
 /// scalar child (most of them) costs no call.
 #[inline(always)]
-fn walk_value<'a>(
+fn walk_value<'b, 'a>(
     value: &'a Node<'a>,
-    s: &mut Scratch<'_>,
+    s: &mut Scratch<'b, 'a>,
     ctx: Ctx,
     sink: &mut impl Sink<'a>,
 ) -> Result<()> {
@@ -445,9 +524,9 @@ fn walk_value<'a>(
     }
 }
 
-fn walk_array<'a>(
+fn walk_array<'b, 'a>(
     items: &'a [Node<'a>],
-    s: &mut Scratch<'_>,
+    s: &mut Scratch<'b, 'a>,
     ctx: Ctx,
     sink: &mut impl Sink<'a>,
 ) -> Result<()> {
