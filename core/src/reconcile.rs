@@ -302,12 +302,17 @@ impl Reconciler {
     /// Adds a stored snapshot (as `Payment::snapshot` wrote it), read with
     /// [`crate::snapshot::summary`]. An invalid one is an error and adds nothing.
     pub fn add_snapshot(&mut self, project: &Project, snapshot: &str) -> Result<()> {
-        let s = crate::snapshot::summary(project, snapshot)?;
-        self.payments.entry(s.payment_id).or_default().local = Some(Local {
-            state: s.state,
-            amount: s.amount,
-        });
+        self.add_summary(crate::snapshot::summary(project, snapshot)?);
         Ok(())
+    }
+
+    /// Adds a stored payment read with [`crate::snapshot::summary`] (which needs no
+    /// reconciler, so a host may read many snapshots at once and add them after).
+    pub fn add_summary(&mut self, summary: crate::snapshot::Summary) {
+        self.payments.entry(summary.payment_id).or_default().local = Some(Local {
+            state: summary.state,
+            amount: summary.amount,
+        });
     }
 
     /// Adds a stored payment.

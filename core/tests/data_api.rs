@@ -250,6 +250,26 @@ fn reconciliation_scenarios_give_the_reports_the_vectors_say() {
             .map(|(k, v)| (k.as_str().to_owned(), json!(v)))
             .collect();
         assert_eq!(Value::Object(counts), expect["counts"], "{name}");
+
+        // The same snapshots read first (as a host does on other threads) and added after,
+        // the operations first: the same report.
+        let mut later = Reconciler::new(&project);
+        for page in scenario["pages"].as_array().unwrap() {
+            let mut page = page.clone();
+            page["signature"] = Value::String(sign(&page, &key).unwrap());
+            let ops = api
+                .verify_operations(200, page.to_string().as_bytes(), "UTC")
+                .unwrap();
+            later.add_operations(ops.iter());
+        }
+        let summaries: Vec<_> = scenario["snapshots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| wallet_partner::snapshot::summary(&project, t.as_str().unwrap()).unwrap())
+            .collect();
+        summaries.into_iter().for_each(|x| later.add_summary(x));
+        assert_eq!(later.report(), report, "{name}: summaries added after");
     }
 }
 
