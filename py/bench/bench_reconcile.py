@@ -1,7 +1,10 @@
 """Reconciliation speed and memory: 100,000 stored payments against 100 Data API pages of 1,000
 operations (a few percent of every finding kind), verify + decode + reconcile, beside
-`json.loads` of the same pages alone. Run twice: pages verified one after another, and on a
-thread per CPU (verification runs without the GIL), at most two pages per thread in flight.
+`json.loads` of the same pages alone. Run three ways: `wp.reconcile` over the operations of
+pages verified one after another; the same with pages verified on a thread per CPU
+(verification runs without the GIL), at most two pages per thread in flight; and a
+`wp.Reconciler` fed by a thread per CPU, snapshots and pages at once, each page verified and
+added by `add_page` (no `RemoteOperation` objects).
 
 Run:  python py/bench/bench_reconcile.py [--payments N] [--pages N]
 Prints operations per second, the ratio to json.loads, and peak RSS. A benchmark, not a test.
@@ -109,8 +112,18 @@ def main() -> None:
                     yield from in_flight.popleft().result()
         return wp.reconcile(project, iter(snaps), operations())
 
-    best_loads = best_whole = best_threaded = float("inf")
-    report = threaded = None
+    def reconciler_threaded() -> wp.Report:
+        r = wp.Reconciler(project)
+        step = -(-len(snaps) // (4 * threads))
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            done = [pool.submit(r.add_snapshots, snaps[i:i + step]) for i in range(0, len(snaps), step)]
+            done += [pool.submit(r.add_page, api, 200, b) for b in bodies]
+            for f in done:
+                f.result()
+        return r.report()
+
+    best_loads = best_whole = best_threaded = best_pages = float("inf")
+    report = threaded = paged = None
     for _ in range(a.rounds):
         t = time.perf_counter()
         loads_only()
@@ -121,15 +134,21 @@ def main() -> None:
         t = time.perf_counter()
         threaded = whole_threaded()
         best_threaded = min(best_threaded, time.perf_counter() - t)
-    assert report is not None and threaded is not None
+        t = time.perf_counter()
+        paged = reconciler_threaded()
+        best_pages = min(best_pages, time.perf_counter() - t)
+    assert report is not None and threaded is not None and paged is not None
     assert threaded.counts == report.counts and threaded.matched == report.matched
+    assert paged.counts == report.counts and paged.matched == report.matched
     rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(f"findings: {dict((k, v) for k, v in report.counts.items() if v)}, matched {report.matched:,}")
     print(f"json.loads of the pages alone:        {best_loads:7.3f} s  ({n_ops / best_loads:12,.0f} operations/s)")
     print(f"verify + decode + reconcile (whole):  {best_whole:7.3f} s  ({n_ops / best_whole:12,.0f} operations/s)")
     print(f"{f'the same, pages on {threads} threads:':<38}{best_threaded:7.3f} s  ({n_ops / best_threaded:12,.0f} operations/s)")
+    print(f"{f'Reconciler.add_page, {threads} threads:':<38}{best_pages:7.3f} s  ({n_ops / best_pages:12,.0f} operations/s)")
     print(f"whole / json.loads: {best_whole / best_loads:.2f}, on {threads} threads "
-          f"{best_threaded / best_loads:.2f} (goal <= 0.5)")
+          f"{best_threaded / best_loads:.2f}, Reconciler on {threads} threads "
+          f"{best_pages / best_loads:.2f} (goal <= 0.5)")
     print(f"peak RSS {rss_peak / 1e6:.1f} MB (before the runs {rss_before / 1e6:.1f} MB; snapshots "
           f"{snap_bytes / 1e6:.1f} MB, goal: growth < 3x = {3 * snap_bytes / 1e6:.1f} MB)")
 

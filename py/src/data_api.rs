@@ -478,8 +478,167 @@ impl Report {
     }
 }
 
-/// How many snapshots `reconcile` reads between releases of the GIL.
+/// How many snapshots are read between releases of the GIL.
 const SNAPSHOT_BATCH: usize = 256;
+
+/// How many operations `reconcile` holds before adding them.
+const OPERATION_BATCH: usize = 256;
+
+/// A reconciliation fed piece by piece: snapshots, verified pages and operations, from any
+/// number of threads at once (the work runs without the GIL), then `report()`. A call that
+/// fails adds nothing.
+#[pyclass(module = "wallet_partner._native", name = "Reconciler", frozen)]
+pub(crate) struct Reconciler {
+    project: Py<Project>,
+    inner: std::sync::Mutex<wp::reconcile::Reconciler>,
+}
+
+impl Reconciler {
+    /// The reconciler, locked. Taken only without the GIL, so that a thread holding the lock
+    /// never waits for the GIL held by a thread waiting for the lock.
+    fn locked(&self) -> std::sync::MutexGuard<'_, wp::reconcile::Reconciler> {
+        // Nothing panics while the lock is held; a poisoned lock still holds whole entries.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Reads every snapshot of `snapshots` (a batch at a time, without the GIL), then adds
+    /// them all: an invalid one is an error and adds none.
+    fn read_snapshots(&self, py: Python<'_>, snapshots: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let project = &self.project.get().inner;
+        let mut summaries =
+            Vec::with_capacity(length_hint(snapshots).min(wp::reconcile::Reconciler::MAX_RESERVE));
+        let mut items = snapshots.try_iter()?;
+        let mut batch = Vec::with_capacity(SNAPSHOT_BATCH);
+        loop {
+            batch.clear();
+            for s in items.by_ref().take(SNAPSHOT_BATCH) {
+                batch.push(s?);
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let texts = batch
+                .iter()
+                .map(|s| str_view(s, "snapshots"))
+                .collect::<CoreResult<Vec<_>>>()
+                .py_err()?;
+            py.detach(|| {
+                texts.iter().try_for_each(|t| {
+                    summaries.push(wp::snapshot::summary(project, t)?);
+                    Ok(())
+                })
+            })
+            .py_err()?;
+        }
+        let n = summaries.len();
+        py.detach(|| {
+            let mut r = self.locked();
+            r.reserve(n);
+            summaries.into_iter().for_each(|s| r.add_summary(s));
+        });
+        Ok(n)
+    }
+
+    /// Adds the operations of `operations` (RemoteOperation), `batch` at a time: each batch is
+    /// checked whole before any of it is added.
+    fn take_operations(
+        &self,
+        py: Python<'_>,
+        operations: &Bound<'_, PyAny>,
+        batch: usize,
+    ) -> PyResult<usize> {
+        let mut items = operations.try_iter()?;
+        let mut ops = Vec::new();
+        let mut n = 0;
+        loop {
+            ops.clear();
+            for op in items.by_ref().take(batch) {
+                let op = op?;
+                let op = op.cast_into::<RemoteOperation>().map_err(|e| {
+                    let got = e.into_inner();
+                    to_py(wrong_type(
+                        "operations",
+                        "wallet_partner.RemoteOperation",
+                        &got,
+                    ))
+                })?;
+                ops.push(op);
+            }
+            if ops.is_empty() {
+                return Ok(n);
+            }
+            n += ops.len();
+            let refs: Vec<&CoreOperation> = ops.iter().map(|o| &o.get().inner).collect();
+            py.detach(|| self.locked().add_operations(refs));
+        }
+    }
+}
+
+#[pymethods]
+impl Reconciler {
+    /// An empty reconciliation for `project` (operations of other projects are left out).
+    #[new]
+    fn new(project: &Bound<'_, PyAny>) -> PyResult<Reconciler> {
+        let project = project
+            .cast::<Project>()
+            .map_err(|_| to_py(wrong_type("project", "wallet_partner.Project", project)))?;
+        Ok(Reconciler {
+            inner: std::sync::Mutex::new(wp::reconcile::Reconciler::new(&project.get().inner)),
+            project: project.clone().unbind(),
+        })
+    }
+
+    /// Adds stored snapshots (an iterable of str, consumed once); returns how many. An invalid
+    /// snapshot is an error, and then none of them is added.
+    fn add_snapshots(&self, py: Python<'_>, snapshots: &Bound<'_, PyAny>) -> PyResult<usize> {
+        self.read_snapshots(py, snapshots)
+    }
+
+    /// Verifies a `/v1/operations/get` answer and adds its operations, without making a
+    /// `RemoteOperation` of each; returns how many the page held. Errors as
+    /// `DataApi.verify_operations`, and then nothing is added.
+    #[pyo3(signature = (api, http_status, body, *, tz="UTC"))]
+    fn add_page(
+        &self,
+        py: Python<'_>,
+        api: &Bound<'_, PyAny>,
+        http_status: u16,
+        body: &Bound<'_, PyAny>,
+        tz: &str,
+    ) -> PyResult<usize> {
+        let api = api
+            .cast::<DataApi>()
+            .map_err(|_| to_py(wrong_type("api", "wallet_partner.DataApi", api)))?;
+        let api = &api.get().inner;
+        let bytes = body_arg(body, "body").py_err()?;
+        // Verified outside the lock: pages from several threads are verified at once.
+        py.detach(|| {
+            let page = api.verify_operations(http_status, &bytes, tz)?;
+            let ops = page.into_data();
+            self.locked().add_operations(&ops);
+            Ok(ops.len())
+        })
+        .py_err()
+    }
+
+    /// Adds operations (an iterable of RemoteOperation, consumed once); returns how many. One
+    /// that is not a RemoteOperation is an error, and then none is added.
+    fn add_operations(&self, py: Python<'_>, operations: &Bound<'_, PyAny>) -> PyResult<usize> {
+        self.take_operations(py, operations, usize::MAX)
+    }
+
+    /// The report of everything added so far (deterministic: the same input in any order
+    /// gives the same report).
+    fn report(&self, py: Python<'_>) -> Report {
+        Report {
+            inner: py.detach(|| self.locked().report()),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Reconciler(project_id={})", self.project.get().inner.id())
+    }
+}
 
 /// Reconciles stored snapshots (str) with the platform's operations (RemoteOperation), each an
 /// iterable consumed once: memory grows with the number of payments, not of operations.
@@ -491,44 +650,11 @@ pub(crate) fn reconcile(
     snapshots: &Bound<'_, PyAny>,
     operations: &Bound<'_, PyAny>,
 ) -> PyResult<Report> {
-    let project = project
-        .cast::<Project>()
-        .map_err(|_| to_py(wrong_type("project", "wallet_partner.Project", project)))?;
-    let project = &project.get().inner;
-    let mut r = wp::reconcile::Reconciler::new(project);
-    r.reserve(length_hint(snapshots));
-    let mut items = snapshots.try_iter()?;
-    let mut batch = Vec::with_capacity(SNAPSHOT_BATCH);
-    loop {
-        batch.clear();
-        for s in items.by_ref().take(SNAPSHOT_BATCH) {
-            batch.push(s?);
-        }
-        if batch.is_empty() {
-            break;
-        }
-        let texts = batch
-            .iter()
-            .map(|s| str_view(s, "snapshots"))
-            .collect::<CoreResult<Vec<_>>>()
-            .py_err()?;
-        py.detach(|| texts.iter().try_for_each(|t| r.add_snapshot(project, t)))
-            .py_err()?;
-    }
-    for op in operations.try_iter()? {
-        let op = op?;
-        let op = op.cast::<RemoteOperation>().map_err(|_| {
-            to_py(wrong_type(
-                "operations",
-                "wallet_partner.RemoteOperation",
-                &op,
-            ))
-        })?;
-        r.add_operation(&op.get().inner);
-    }
-    Ok(Report {
-        inner: py.detach(move || r.report()),
-    })
+    let r = Reconciler::new(project)?;
+    r.read_snapshots(py, snapshots)?;
+    // A batch at a time: the operations need not all be alive at once.
+    r.take_operations(py, operations, OPERATION_BATCH)?;
+    Ok(r.report(py))
 }
 
 /// How many items `obj` says it holds (`operator.length_hint`), 0 when it does not say.

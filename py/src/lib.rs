@@ -1230,6 +1230,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<data_api::Pager>()?;
     m.add_class::<data_api::Finding>()?;
     m.add_class::<data_api::Report>()?;
+    m.add_class::<data_api::Reconciler>()?;
     m.add_function(wrap_pyfunction!(data_api::reconcile, m)?)?;
     Ok(())
 }

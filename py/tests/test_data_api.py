@@ -127,6 +127,73 @@ def test_reconciliation_scenarios(scenario):
     assert all(f.detail for f in report.findings)
 
 
+def findings_of(report):
+    return [{"kind": f.kind, "payment_id": f.payment_id, "operation_id": f.operation_id,
+             "local_state": f.local_state, "remote_status": f.remote_status, "action": f.action}
+            for f in report.findings]
+
+
+@pytest.mark.parametrize("scenario", RECONCILE["scenarios"], ids=lambda s: s["name"])
+def test_reconciler_fed_pages_from_threads_reports_as_reconcile_does(scenario):
+    """The same scenarios through `Reconciler`: pages verified by `add_page`, snapshots one at a
+    time, all from four threads at once, in any order."""
+    from concurrent.futures import ThreadPoolExecutor
+    api = api_of(RECONCILE)
+    project = wp.Project(RECONCILE["project_id"], RECONCILE["project_secret"])
+    bodies = [json.dumps(dict(p, signature=wp.sign(p, RECONCILE["token_secret"]))).encode()
+              for p in scenario["pages"]]
+    r = wp.Reconciler(project)
+    with ThreadPoolExecutor(4) as pool:
+        added = [pool.submit(r.add_page, api, 200, b) for b in reversed(bodies)]
+        stored = [pool.submit(r.add_snapshots, [s]) for s in scenario["snapshots"]]
+        assert sum(f.result() for f in added) == sum(len(p["operations"]) for p in scenario["pages"])
+        assert sum(f.result() for f in stored) == len(scenario["snapshots"])
+    report = r.report()
+    assert findings_of(report) == scenario["expect"]["findings"]
+    assert report.matched == scenario["expect"]["matched"]
+    assert report.counts == scenario["expect"]["counts"]
+
+
+def test_a_reconciler_call_that_fails_adds_nothing():
+    api = api_of(RECONCILE)
+    project = wp.Project(RECONCILE["project_id"], RECONCILE["project_secret"])
+    scenario = next(s for s in RECONCILE["scenarios"] if s["snapshots"] and s["pages"])
+    page = scenario["pages"][0]
+    body = json.dumps(dict(page, signature=wp.sign(page, RECONCILE["token_secret"]))).encode()
+    r = wp.Reconciler(project)
+    empty = (r.report().matched, findings_of(r.report()))
+    forged = body.replace(b'"operations"', b'"operations" ', 1).replace(b"success", b"decline", 1)
+    with pytest.raises(wp.SignatureError):
+        r.add_page(api, 200, forged)
+    with pytest.raises(wp.SignatureError):
+        r.add_page(wp.DataApi(RECONCILE["token"], RECONCILE["project_secret"]), 200, body)
+    with pytest.raises(wp.PlatformError) as e:
+        r.add_page(api, 429, b'{"name":"x","message":"request rate error","code":"3003","status":429}')
+    assert e.value.code == 3003
+    with pytest.raises(wp.ProtocolError):
+        r.add_page(api, 200, b'{"operations": [')
+    with pytest.raises(wp.ArgumentTypeError):
+        r.add_page("not an api", 200, body)
+    with pytest.raises(wp.ArgumentTypeError):
+        r.add_page(api, 200, body.decode())
+    # An invalid snapshot after good ones: none of them is added.
+    with pytest.raises(wp.ProtocolError):
+        r.add_snapshots(scenario["snapshots"] + ["not a snapshot"])
+    with pytest.raises(wp.ArgumentTypeError):
+        r.add_snapshots(scenario["snapshots"] + [b"bytes"])
+    ops = api.verify_operations(200, body)
+    with pytest.raises(wp.ArgumentTypeError):
+        r.add_operations(ops + [object()])
+    assert (r.report().matched, findings_of(r.report())) == empty
+    # The same calls with good input then add what they hold.
+    assert r.add_page(api, 200, body) == len(page["operations"])
+    assert r.add_snapshots(iter(scenario["snapshots"])) == len(scenario["snapshots"])
+    assert r.add_operations(ops) == len(ops)   # the same operations again count once
+    with pytest.raises(wp.ArgumentTypeError):
+        wp.Reconciler("not a project")
+    assert "48039" in repr(r) or str(RECONCILE["project_id"]) in repr(r)
+
+
 def test_bad_arguments_are_typed_errors():
     api = api_of(REQUESTS)
     project = wp.Project(48039, "s")
