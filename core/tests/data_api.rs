@@ -206,14 +206,18 @@ fn reconciliation_scenarios_give_the_reports_the_vectors_say() {
                 .unwrap();
         }
         let key = SecretKey::new(s(&doc, "token_secret"));
-        for page in scenario["pages"].as_array().unwrap() {
-            let mut page = page.clone();
-            page["signature"] = Value::String(sign(&page, &key).unwrap());
-            let ops = api
-                .verify_operations(200, page.to_string().as_bytes(), "UTC")
-                .unwrap();
-            reconciler.add_operations(ops.iter());
-        }
+        // Each page of the scenario, signed with the token's secret, verified and added.
+        let add_pages = |r: &mut Reconciler| {
+            for page in scenario["pages"].as_array().unwrap() {
+                let mut page = page.clone();
+                page["signature"] = Value::String(sign(&page, &key).unwrap());
+                let ops = api
+                    .verify_operations(200, page.to_string().as_bytes(), "UTC")
+                    .unwrap();
+                r.add_operations(ops.iter());
+            }
+        };
+        add_pages(&mut reconciler);
         // A bad snapshot is an error and changes nothing.
         let before = reconciler.report();
         assert_eq!(
@@ -254,14 +258,7 @@ fn reconciliation_scenarios_give_the_reports_the_vectors_say() {
         // The same snapshots read first (as a host does on other threads) and added after,
         // the operations first: the same report.
         let mut later = Reconciler::new(&project);
-        for page in scenario["pages"].as_array().unwrap() {
-            let mut page = page.clone();
-            page["signature"] = Value::String(sign(&page, &key).unwrap());
-            let ops = api
-                .verify_operations(200, page.to_string().as_bytes(), "UTC")
-                .unwrap();
-            later.add_operations(ops.iter());
-        }
+        add_pages(&mut later);
         let summaries: Vec<_> = scenario["snapshots"]
             .as_array()
             .unwrap()
