@@ -99,6 +99,28 @@ def high_water_mark() -> int:
     return int(line.split()[1]) * 1024
 
 
+def sequential(project: wp.Project, api: wp.DataApi, snaps: list, bodies: list) -> wp.Report:
+    """`wp.reconcile` over the operations of pages verified one after another."""
+    def operations():
+        for b in bodies:
+            yield from api.verify_operations(200, b)
+    return wp.reconcile(project, iter(snaps), operations())
+
+
+def reconciler_threaded(project: wp.Project, api: wp.DataApi, snaps: list, bodies: list,
+                        threads: int) -> wp.Report:
+    """A `wp.Reconciler` fed by `threads` threads: snapshots in 4 chunks per thread, and every
+    page verified and added by `add_page`."""
+    r = wp.Reconciler(project)
+    step = -(-len(snaps) // (4 * threads))
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        done = [pool.submit(r.add_snapshots, snaps[i:i + step]) for i in range(0, len(snaps), step)]
+        done += [pool.submit(r.add_page, api, 200, b) for b in bodies]
+        for f in done:
+            f.result()
+    return r.report()
+
+
 def memory_child(folder: str) -> None:
     """Loads the inputs written by `main`, reconciles them through `wp.reconcile` (pages one
     after another) and through a `Reconciler` on a thread per CPU, and prints its RSS figures."""
@@ -111,20 +133,8 @@ def memory_child(folder: str) -> None:
     loaded = rss_now()
     project = wp.Project(48039, "sandbox-secret")
     api = wp.DataApi(TOKEN, TOKEN_SECRET)
-
-    def operations():
-        for b in bodies:
-            yield from api.verify_operations(200, b)
-    one = wp.reconcile(project, iter(snaps), operations())
-    threads = os.cpu_count() or 1
-    r = wp.Reconciler(project)
-    step = -(-len(snaps) // (4 * threads))
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        done = [pool.submit(r.add_snapshots, snaps[i:i + step]) for i in range(0, len(snaps), step)]
-        done += [pool.submit(r.add_page, api, 200, b) for b in bodies]
-        for f in done:
-            f.result()
-    assert r.report().counts == one.counts
+    one = sequential(project, api, snaps, bodies)
+    assert reconciler_threaded(project, api, snaps, bodies, os.cpu_count() or 1).counts == one.counts
     print(json.dumps({"loaded": loaded, "peak": high_water_mark()}))
 
 
@@ -165,11 +175,6 @@ def main() -> None:
         for b in bodies:
             json.loads(b)
 
-    def whole() -> wp.Report:
-        def operations():
-            for b in bodies:
-                yield from api.verify_operations(200, b)
-        return wp.reconcile(project, iter(snaps), operations())
 
     threads = os.cpu_count() or 1
 
@@ -185,16 +190,6 @@ def main() -> None:
                     yield from in_flight.popleft().result()
         return wp.reconcile(project, iter(snaps), operations())
 
-    def reconciler_threaded() -> wp.Report:
-        r = wp.Reconciler(project)
-        step = -(-len(snaps) // (4 * threads))
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            done = [pool.submit(r.add_snapshots, snaps[i:i + step]) for i in range(0, len(snaps), step)]
-            done += [pool.submit(r.add_page, api, 200, b) for b in bodies]
-            for f in done:
-                f.result()
-        return r.report()
-
     best_loads = best_whole = best_threaded = best_pages = float("inf")
     report = threaded = paged = None
     for _ in range(a.rounds):
@@ -202,13 +197,13 @@ def main() -> None:
         loads_only()
         best_loads = min(best_loads, time.perf_counter() - t)
         t = time.perf_counter()
-        report = whole()
+        report = sequential(project, api, snaps, bodies)
         best_whole = min(best_whole, time.perf_counter() - t)
         t = time.perf_counter()
         threaded = whole_threaded()
         best_threaded = min(best_threaded, time.perf_counter() - t)
         t = time.perf_counter()
-        paged = reconciler_threaded()
+        paged = reconciler_threaded(project, api, snaps, bodies, threads)
         best_pages = min(best_pages, time.perf_counter() - t)
     assert report is not None and threaded is not None and paged is not None
     assert threaded.counts == report.counts and threaded.matched == report.matched
