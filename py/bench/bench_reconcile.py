@@ -20,7 +20,6 @@ import argparse
 import collections
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -86,14 +85,9 @@ def rss_now() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def peak_rss() -> int:
-    """This process's peak resident set so far, in bytes."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
 def high_water_mark() -> int:
-    """The peak resident set of this process's own memory, in bytes (Linux `VmHWM`; unlike
-    `ru_maxrss` it does not carry the parent's peak over `exec`)."""
+    """This process's peak resident set so far, in bytes (Linux `VmHWM`; unlike `ru_maxrss` it
+    does not carry a parent's peak over `exec`, so a child measures only itself)."""
     with open("/proc/self/status", encoding="ascii") as f:
         line = next(x for x in f if x.startswith("VmHWM:"))
     return int(line.split()[1]) * 1024
@@ -104,6 +98,22 @@ def sequential(project: wp.Project, api: wp.DataApi, snaps: list, bodies: list) 
     def operations():
         for b in bodies:
             yield from api.verify_operations(200, b)
+    return wp.reconcile(project, iter(snaps), operations())
+
+
+def pages_threaded(project: wp.Project, api: wp.DataApi, snaps: list, bodies: list,
+                   threads: int) -> wp.Report:
+    """`wp.reconcile` over the operations of pages verified on `threads` threads, at most two
+    pages per thread in flight."""
+    def operations():
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            in_flight = collections.deque()
+            for b in bodies:
+                in_flight.append(pool.submit(api.verify_operations, 200, b))
+                if len(in_flight) >= 2 * threads:
+                    yield from in_flight.popleft().result()
+            while in_flight:
+                yield from in_flight.popleft().result()
     return wp.reconcile(project, iter(snaps), operations())
 
 
@@ -165,7 +175,7 @@ def main() -> None:
     snaps, bodies, n_ops = build(a.payments, a.pages)
     snap_bytes = sum(len(s) for s in snaps)
     page_bytes = sum(len(b) for b in bodies)
-    rss_before = peak_rss()
+    rss_before = high_water_mark()
     print(f"{len(snaps):,} snapshots ({snap_bytes / 1e6:.1f} MB), {len(bodies)} pages, {n_ops:,} operations "
           f"({page_bytes / 1e6:.1f} MB)")
     project = wp.Project(48039, "sandbox-secret")
@@ -175,20 +185,7 @@ def main() -> None:
         for b in bodies:
             json.loads(b)
 
-
     threads = os.cpu_count() or 1
-
-    def whole_threaded() -> wp.Report:
-        def operations():
-            with ThreadPoolExecutor(max_workers=threads) as pool:
-                in_flight = collections.deque()
-                for b in bodies:
-                    in_flight.append(pool.submit(api.verify_operations, 200, b))
-                    if len(in_flight) >= 2 * threads:
-                        yield from in_flight.popleft().result()
-                while in_flight:
-                    yield from in_flight.popleft().result()
-        return wp.reconcile(project, iter(snaps), operations())
 
     best_loads = best_whole = best_threaded = best_pages = float("inf")
     report = threaded = paged = None
@@ -200,7 +197,7 @@ def main() -> None:
         report = sequential(project, api, snaps, bodies)
         best_whole = min(best_whole, time.perf_counter() - t)
         t = time.perf_counter()
-        threaded = whole_threaded()
+        threaded = pages_threaded(project, api, snaps, bodies, threads)
         best_threaded = min(best_threaded, time.perf_counter() - t)
         t = time.perf_counter()
         paged = reconciler_threaded(project, api, snaps, bodies, threads)
@@ -208,7 +205,7 @@ def main() -> None:
     assert report is not None and threaded is not None and paged is not None
     assert threaded.counts == report.counts and threaded.matched == report.matched
     assert paged.counts == report.counts and paged.matched == report.matched
-    rss_peak = peak_rss()
+    rss_peak = high_water_mark()
     child = measure_memory(snaps, bodies)
     print(f"findings: {dict((k, v) for k, v in report.counts.items() if v)}, matched {report.matched:,}")
     print(f"json.loads of the pages alone:        {best_loads:7.3f} s  ({n_ops / best_loads:12,.0f} operations/s)")
