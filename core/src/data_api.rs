@@ -23,6 +23,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use bumpalo::Bump;
+use foldhash::fast::RandomState;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
@@ -610,7 +611,7 @@ pub struct Pager {
     pieces: Vec<(DateTime, DateTime)>,
     piece: usize,
     offset: u64,
-    seen: HashSet<u64>,
+    seen: HashSet<u64, RandomState>,
     requests: u64,
 }
 
@@ -654,7 +655,7 @@ impl Pager {
             query,
             pieces,
             piece: 0,
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             requests: 0,
         })
     }
