@@ -23,6 +23,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use bumpalo::Bump;
+use compact_str::CompactString;
 use foldhash::fast::RandomState;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
@@ -421,6 +422,27 @@ impl DataApi {
         self.verify(http_status, body, tz, Some(payment_id))
     }
 
+    /// Verifies an answer of `/operations/get` and keeps, of each operation, what
+    /// reconciliation reads (no copy of its text, no dates): for
+    /// [`crate::reconcile::Reconciler::add_page`]. The checks and errors are
+    /// [`DataApi::verify_operations`]'s, dates included.
+    ///
+    /// ```
+    /// # use wallet_partner::data_api::DataApi;
+    /// # use wallet_partner::SecretKey;
+    /// let api = DataApi::new("t0ken-of-thirty-characters-xx", SecretKey::new("token-secret"))?;
+    /// let forged = br#"{"operations":[],"signature":"forged"}"#;
+    /// assert_eq!(api.verify_page(200, forged, "UTC").unwrap_err().code(), 2002);
+    /// # Ok::<(), wallet_partner::Error>(())
+    /// ```
+    pub fn verify_page(&self, http_status: u16, body: &[u8], tz: &str) -> Result<OperationsPage> {
+        let mut operations = Vec::new();
+        self.read(http_status, body, tz, None, false, |op, _| {
+            operations.push(PageOperation::of(op))
+        })?;
+        Ok(OperationsPage { operations })
+    }
+
     fn verify(
         &self,
         http_status: u16,
@@ -428,6 +450,25 @@ impl DataApi {
         tz: &str,
         payment_id: Option<&str>,
     ) -> Result<Verified<Vec<RemoteOperation>>> {
+        let mut out = Vec::new();
+        let text = self.read(http_status, body, tz, payment_id, true, |op, raw| {
+            out.push(op.to_owned(raw.to_owned()))
+        })?;
+        Ok(Verified::new(out, text, TOKEN_KEY_LABEL.into()))
+    }
+
+    /// Checks an answer (status, size, UTF-8, JSON, signature) and hands each operation,
+    /// decoded, to `each` with its text as received (`""` unless `raw`); returns the body's
+    /// text. On an error `each` may have seen some operations: callers keep nothing then.
+    fn read<'t>(
+        &self,
+        http_status: u16,
+        body: &'t [u8],
+        tz: &str,
+        payment_id: Option<&str>,
+        raw: bool,
+        mut each: impl FnMut(Decoded<'_>, &str),
+    ) -> Result<&'t str> {
         let zone = zone("tz", tz)?;
         if http_status != 200 {
             return Err(error_answer(http_status, body));
@@ -435,7 +476,7 @@ impl DataApi {
         let text = body_text(body)?;
         let bump = crate::arena::arena(text.len());
         // Depth 3: the page (1), its `operations` array (2), each operation (3).
-        let (node, spans) = Node::parse_spans(text, &bump, 3)?;
+        let (node, spans) = Node::parse_spans(text, &bump, if raw { 3 } else { 0 })?;
         let root = Obj::of(&node, "body")?;
         signature::verify_node(&node, std::slice::from_ref(&self.key), &bump, text.len())?;
         let items = match root.raw("operations") {
@@ -448,19 +489,25 @@ impl DataApi {
             }
             None => return Err(Error::malformed("operations", "required")),
         };
-        let mut out = Vec::with_capacity(items.len());
         let mut cursor = 0;
         for (i, item) in items.iter().enumerate() {
             let op = root.item("operations", i, item)?;
+            let decoded = Decoded::of(&op, &zone, payment_id)?;
+            if !raw {
+                each(decoded, "");
+                continue;
+            }
             // The operation's text as received (always found: each is an object at depth 3).
-            let raw = match item {
+            let found = match item {
                 Node::Obj(entries) => Span::find(spans, &mut cursor, entries),
                 _ => None,
             };
-            let raw = raw.map_or_else(|| item.to_json(), str::to_owned);
-            out.push(RemoteOperation::decode(&op, raw, &zone, payment_id)?);
+            match found {
+                Some(t) => each(decoded, t),
+                None => each(decoded, &item.to_json()),
+            }
         }
-        Ok(Verified::new(out, text, TOKEN_KEY_LABEL.into()))
+        Ok(text)
     }
 
     /// A pager over `query`'s window, of any length (see [`Pager`]).
@@ -529,42 +576,149 @@ pub struct RemoteOperation {
     pub raw: String,
 }
 
-impl RemoteOperation {
-    fn decode(
-        op: &Obj<'_>,
-        raw: String,
-        tz: &TimeZone,
-        payment_id: Option<&str>,
-    ) -> Result<RemoteOperation> {
+/// One operation's fields as decoded from a verified page, borrowed from it: what
+/// [`RemoteOperation`] and [`OperationsPage`] keep, and what the reconciler reads.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Decoded<'a> {
+    pub(crate) project_id: Option<u64>,
+    pub(crate) payment_id: &'a str,
+    pub(crate) operation_id: u64,
+    pub(crate) operation_type: &'a str,
+    pub(crate) operation_status: &'a str,
+    pub(crate) amount: Option<u64>,
+    pub(crate) currency: Option<&'a str>,
+    pub(crate) created_at_ms: Option<i64>,
+    pub(crate) completed_at_ms: Option<i64>,
+}
+
+impl<'a> Decoded<'a> {
+    /// Decodes an operation: the type traps resolved, every field checked. `payment_id` is the
+    /// one asked for in a get-by-payment answer, whose operations do not name it.
+    fn of(op: &Obj<'a>, tz: &TimeZone, payment_id: Option<&'a str>) -> Result<Decoded<'a>> {
         let by_payment = payment_id.is_some();
         let payment_id = match (op.str("payment_id")?, payment_id) {
-            (Some(p), _) => p.to_owned(),
-            (None, Some(p)) => p.to_owned(),
+            (Some(p), _) | (None, Some(p)) => p,
             (None, None) => return Err(Error::malformed(op.path_of("payment_id"), "required")),
         };
         let (amount, currency) = match op.obj("sum_initial")? {
-            Some(sum) => (sum.u64("amount")?, sum.str("currency")?.map(str::to_owned)),
-            None => (op.u64("amount")?, op.str("currency")?.map(str::to_owned)),
+            Some(sum) => (sum.u64("amount")?, sum.str("currency")?),
+            None => (op.u64("amount")?, op.str("currency")?),
         };
-        Ok(RemoteOperation {
+        Ok(Decoded {
             project_id: op.u64("project_id")?,
             payment_id,
             operation_id: op
                 .u64("operation_id")?
                 .ok_or_else(|| Error::malformed(op.path_of("operation_id"), "required"))?,
-            operation_type: op.str_req("operation_type")?.to_owned(),
+            operation_type: op.str_req("operation_type")?,
             // get-by-payment answers may leave the status out: unknown, so never an outcome.
             operation_status: if by_payment {
-                op.str("operation_status")?.unwrap_or("").to_owned()
+                op.str("operation_status")?.unwrap_or("")
             } else {
-                op.str_req("operation_status")?.to_owned()
+                op.str_req("operation_status")?
             },
             amount,
             currency,
             created_at_ms: date_ms(op, "operation_created_at", tz)?,
             completed_at_ms: date_ms(op, "operation_completed_at", tz)?,
-            raw,
         })
+    }
+
+    fn to_owned(self, raw: String) -> RemoteOperation {
+        RemoteOperation {
+            project_id: self.project_id,
+            payment_id: self.payment_id.to_owned(),
+            operation_id: self.operation_id,
+            operation_type: self.operation_type.to_owned(),
+            operation_status: self.operation_status.to_owned(),
+            amount: self.amount,
+            currency: self.currency.map(str::to_owned),
+            created_at_ms: self.created_at_ms,
+            completed_at_ms: self.completed_at_ms,
+            raw,
+        }
+    }
+}
+
+impl RemoteOperation {
+    /// The fields the reconciler reads.
+    pub(crate) fn decoded(&self) -> Decoded<'_> {
+        Decoded {
+            project_id: self.project_id,
+            payment_id: &self.payment_id,
+            operation_id: self.operation_id,
+            operation_type: &self.operation_type,
+            operation_status: &self.operation_status,
+            amount: self.amount,
+            currency: self.currency.as_deref(),
+            created_at_ms: self.created_at_ms,
+            completed_at_ms: self.completed_at_ms,
+        }
+    }
+}
+
+/// A verified `/operations/get` page, as much of each operation as reconciliation reads: made
+/// by [`DataApi::verify_page`], added by [`crate::reconcile::Reconciler::add_page`]. Short
+/// texts are kept inline, so a page costs about one allocation, not several per operation.
+#[derive(Debug, Clone, Default)]
+pub struct OperationsPage {
+    operations: Vec<PageOperation>,
+}
+
+impl OperationsPage {
+    /// How many operations the page held.
+    pub fn len(&self) -> usize {
+        self.operations.len()
+    }
+
+    /// Whether the page held no operation.
+    pub fn is_empty(&self) -> bool {
+        self.operations.is_empty()
+    }
+
+    /// Each operation's fields, in page order.
+    pub(crate) fn decoded(&self) -> impl Iterator<Item = Decoded<'_>> {
+        self.operations.iter().map(PageOperation::decoded)
+    }
+}
+
+/// One operation of an [`OperationsPage`].
+#[derive(Debug, Clone)]
+struct PageOperation {
+    project_id: Option<u64>,
+    payment_id: CompactString,
+    operation_id: u64,
+    operation_type: CompactString,
+    operation_status: CompactString,
+    amount: Option<u64>,
+    currency: Option<CompactString>,
+}
+
+impl PageOperation {
+    fn of(op: Decoded<'_>) -> PageOperation {
+        PageOperation {
+            project_id: op.project_id,
+            payment_id: op.payment_id.into(),
+            operation_id: op.operation_id,
+            operation_type: op.operation_type.into(),
+            operation_status: op.operation_status.into(),
+            amount: op.amount,
+            currency: op.currency.map(CompactString::from),
+        }
+    }
+
+    fn decoded(&self) -> Decoded<'_> {
+        Decoded {
+            project_id: self.project_id,
+            payment_id: &self.payment_id,
+            operation_id: self.operation_id,
+            operation_type: &self.operation_type,
+            operation_status: &self.operation_status,
+            amount: self.amount,
+            currency: self.currency.as_deref(),
+            created_at_ms: None,
+            completed_at_ms: None,
+        }
     }
 }
 

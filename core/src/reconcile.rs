@@ -34,7 +34,7 @@ use foldhash::fast::RandomState;
 use hashbrown::hash_table::{Entry, HashTable};
 
 use crate::config::Project;
-use crate::data_api::RemoteOperation;
+use crate::data_api::{Decoded, OperationsPage, RemoteOperation};
 use crate::error::Result;
 use crate::event::{of_operation, EventKind};
 use crate::lifecycle::StateKind;
@@ -348,24 +348,37 @@ impl Reconciler {
 
     /// Adds one operation.
     pub fn add_operation(&mut self, op: &RemoteOperation) {
+        self.add(op.decoded());
+    }
+
+    /// Adds the operations of a page read with [`crate::data_api::DataApi::verify_page`]
+    /// (the same as adding each as a [`RemoteOperation`], without making them).
+    pub fn add_page(&mut self, page: &OperationsPage) {
+        for op in page.decoded() {
+            self.add(op);
+        }
+    }
+
+    /// Adds one operation's fields: the one rule for every source of operations.
+    fn add(&mut self, op: Decoded<'_>) {
         if op.project_id.is_some_and(|p| p != self.project_id) || !self.seen.insert(op.operation_id)
         {
             return;
         }
         let r = self
             .payments
-            .sides_of(&op.payment_id)
+            .sides_of(op.payment_id)
             .remote
             .get_or_insert_with(Box::default);
         let labels = &mut self.labels;
-        let mut status = || labels.get(&op.operation_type, Some(&op.operation_status));
+        let mut status = || labels.get(op.operation_type, Some(op.operation_status));
         if r.first.is_none() {
             r.first = Some((op.operation_id, status()));
         }
         // The (type, status) → event mapping is the lifecycle's own (one rule for callbacks,
         // status reports and the Data API); an unrecognised status is never an outcome.
-        let kind = OperationType::parse(&op.operation_type);
-        let event = of_operation(&kind, &Status::parse(&op.operation_status), false);
+        let kind = OperationType::parse(op.operation_type);
+        let event = of_operation(&kind, &Status::parse(op.operation_status), false);
         match (event, &kind) {
             (EventKind::SaleSucceeded, _) => r.sales_ok.push(op.operation_id),
             (EventKind::SaleFailed, _) => r.sale_failed = Some((op.operation_id, status())),
@@ -380,7 +393,7 @@ impl Reconciler {
             _ => {}
         }
         if kind == OperationType::Sale && (op.amount.is_some() || op.currency.is_some()) {
-            let currency = op.currency.as_deref().map(|c| self.labels.get(c, None));
+            let currency = op.currency.map(|c| self.labels.get(c, None));
             r.amounts.push((op.operation_id, op.amount, currency));
         }
     }

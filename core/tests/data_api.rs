@@ -161,8 +161,11 @@ fn answers_decode_or_fail_as_the_vectors_say() {
         let name = s(case, "name");
         let body = answer_body(&doc, case);
         let status = case["http_status"].as_u64().unwrap() as u16;
+        // The reconciler's page (no RemoteOperation made) passes and fails alike.
+        let light = api.verify_page(status, &body, s(case, "tz"));
         match api.verify_operations(status, &body, s(case, "tz")) {
             Ok(page) => {
+                assert_eq!(light.expect(name).len(), page.len(), "{name}");
                 let got: Vec<Value> = page.iter().map(view).collect();
                 assert_eq!(Value::Array(got), case["expect"]["operations"], "{name}");
                 for op in page.iter() {
@@ -173,6 +176,7 @@ fn answers_decode_or_fail_as_the_vectors_say() {
                 assert!(case.get("error").is_none(), "{name}: expected an error");
             }
             Err(e) => {
+                assert_eq!(light.expect_err(name), e, "{name}");
                 assert_eq!(
                     Some(u64::from(e.code())),
                     case["error"].as_u64(),
@@ -267,6 +271,24 @@ fn reconciliation_scenarios_give_the_reports_the_vectors_say() {
             .collect();
         summaries.into_iter().for_each(|x| later.add_summary(x));
         assert_eq!(later.report(), report, "{name}: summaries added after");
+
+        // The same pages read with verify_page and added whole: the same report.
+        let mut paged = Reconciler::new(&project);
+        for snap in scenario["snapshots"].as_array().unwrap() {
+            paged
+                .add_snapshot(&project, snap.as_str().unwrap())
+                .unwrap();
+        }
+        for page in scenario["pages"].as_array().unwrap() {
+            let mut page = page.clone();
+            page["signature"] = Value::String(sign(&page, &key).unwrap());
+            let read = api
+                .verify_page(200, page.to_string().as_bytes(), "UTC")
+                .unwrap();
+            assert_eq!(read.len(), page["operations"].as_array().unwrap().len());
+            paged.add_page(&read);
+        }
+        assert_eq!(paged.report(), report, "{name}: pages added with add_page");
     }
 }
 
