@@ -613,10 +613,9 @@ impl Reconciler {
         let bytes = body_arg(body, "body").py_err()?;
         // Verified outside the lock: pages from several threads are verified at once.
         py.detach(|| {
-            let page = api.verify_operations(http_status, &bytes, tz)?;
-            let ops = page.into_data();
-            self.locked().add_operations(&ops);
-            Ok(ops.len())
+            let page = api.verify_page(http_status, &bytes, tz)?;
+            self.locked().add_page(&page);
+            Ok(page.len())
         })
         .py_err()
     }
