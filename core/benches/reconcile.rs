@@ -4,7 +4,8 @@
 //!
 //! Run: `cargo bench -p wallet-partner --features data-api --bench reconcile`
 //! (a) HMAC-SHA512 of the page's canonical string alone (the floor: the signature covers it),
-//! (b) `verify_operations`: parse + verify + decode the page,
+//! (b) `verify_operations`: parse + verify + decode the page; `verify_page`: the same, keeping
+//!     only what reconciliation reads,
 //! (c) 1,000 snapshot summaries (`Reconciler::add_snapshot`),
 //! (d) adding the page's operations to a reconciler holding the snapshots, then `report`.
 #![allow(missing_docs)]
@@ -97,6 +98,9 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("b_verify_page", |b| {
         b.iter(|| api.verify_operations(200, black_box(&body), "UTC").unwrap())
+    });
+    g.bench_function("b_verify_page_for_reconciling", |b| {
+        b.iter(|| api.verify_page(200, black_box(&body), "UTC").unwrap())
     });
     g.bench_function("c_snapshot_summaries", |b| {
         b.iter(|| {
