@@ -283,9 +283,10 @@ pub struct Reconciler {
 #[derive(Debug, Clone, Default)]
 struct Sides {
     local: Option<Local>,
-    /// Boxed, so that a table entry is 48 bytes (on 64-bit targets), not 256: a table of
-    /// 100,000 payments is 6 MB, not 33 MB, and its lookups hit the cache more often.
-    remote: Option<Box<Remote>>,
+    /// Where in [`Payments::remotes`]: a table entry is 48 bytes (on 64-bit targets), not
+    /// 256 with the remote side inline, so a table of 100,000 payments is 6 MB, not 33 MB,
+    /// and its lookups hit the cache more often.
+    remote: Option<u32>,
 }
 
 impl Reconciler {
@@ -365,11 +366,7 @@ impl Reconciler {
         {
             return;
         }
-        let r = self
-            .payments
-            .sides_of(op.payment_id)
-            .remote
-            .get_or_insert_with(Box::default);
+        let r = self.payments.remote_of(op.payment_id);
         let labels = &mut self.labels;
         let mut status = || labels.get(op.operation_type, Some(op.operation_status));
         if r.first.is_none() {
@@ -404,7 +401,8 @@ impl Reconciler {
         let mut matched = 0;
         for (id, sides) in self.payments.table.iter() {
             let before = findings.len();
-            match (&sides.local, &sides.remote) {
+            let remote = sides.remote.map(|i| &self.payments.remotes[i as usize]);
+            match (&sides.local, remote) {
                 (Some(local), Some(remote)) => {
                     compare(id, Some(local), remote, &self.labels, &mut findings)
                 }
@@ -437,6 +435,9 @@ impl Reconciler {
 struct Payments {
     table: HashTable<(CompactString, Sides)>,
     hasher: RandomState,
+    /// The remote sides, in one allocation (a box each cost a `malloc`, and a `free` each
+    /// when the reconciler was dropped: 5 % of a reconciliation's time).
+    remotes: Vec<Remote>,
 }
 
 impl Payments {
@@ -453,6 +454,20 @@ impl Payments {
             Entry::Occupied(e) => &mut e.into_mut().1,
             Entry::Vacant(e) => &mut e.insert((id.into(), Sides::default())).into_mut().1,
         }
+    }
+
+    /// A payment's remote side, added empty if new.
+    fn remote_of(&mut self, id: &str) -> &mut Remote {
+        let next = self.remotes.len();
+        let sides = self.sides_of(id);
+        let i = *sides.remote.get_or_insert(
+            // Fewer than 2^32 payments: each holds at least 48 bytes of the table.
+            u32::try_from(next).expect("fewer than 2^32 payments"),
+        ) as usize;
+        if i == next {
+            self.remotes.push(Remote::default());
+        }
+        &mut self.remotes[i]
     }
 
     fn reserve(&mut self, additional: usize) {
