@@ -1271,6 +1271,22 @@ wp_result wp_reconciler_add_snapshot(wp_reconciler *reconciler,
 wp_result wp_reconciler_add_operations(wp_reconciler *reconciler, const wp_operations *ops);
 
 /*
+ Verifies a `/v1/operations/get` answer and adds its operations without making a
+ `wp_operations` of them (no copy of their text): the errors are
+ `wp_data_api_verify_operations`'s, and then nothing is added. `tz` (NULL: "UTC") reads
+ naive dates; `out_len` (may be NULL) gets how many operations the page held, which a host
+ paging on its own compares with its `limit`.
+ */
+wp_result wp_reconciler_add_page(wp_reconciler *reconciler,
+                                 const wp_data_api *api,
+                                 uint16_t http_status,
+                                 const uint8_t *body,
+                                 size_t body_len,
+                                 const uint8_t *tz,
+                                 size_t tz_len,
+                                 size_t *out_len);
+
+/*
  The report of everything added so far.
  */
 wp_result wp_reconciler_report(const wp_reconciler *reconciler, wp_report **out);

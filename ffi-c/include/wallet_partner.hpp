@@ -559,6 +559,7 @@ public:
         detail::check(wp_pager_new(h_.get(), detail::bytes(query_json), query_json.size(), overlap_s, &p));
         return Pager(p);
     }
+    const wp_data_api *get() const { return h_.get(); }
 
 private:
     detail::Handle<wp_data_api, wp_data_api_free> h_;
@@ -623,6 +624,14 @@ public:
         detail::check(wp_reconciler_add_snapshot(h_.get(), project_->get(), detail::bytes(snapshot), snapshot.size()));
     }
     void add_operations(const Operations &ops) { detail::check(wp_reconciler_add_operations(h_.get(), ops.get())); }
+    /* Verifies a /v1/operations/get answer and adds its operations; returns how many it held. */
+    std::size_t add_page(const DataApi &api, uint16_t http_status, const std::string &body,
+                         const std::string &tz = "UTC") {
+        std::size_t n = 0;
+        detail::check(wp_reconciler_add_page(h_.get(), api.get(), http_status, detail::bytes(body), body.size(),
+                                             detail::bytes(tz), tz.size(), &n));
+        return n;
+    }
     Report report() const {
         wp_report *r = NULL;
         detail::check(wp_reconciler_report(h_.get(), &r));

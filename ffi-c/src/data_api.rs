@@ -427,6 +427,38 @@ pub unsafe extern "C" fn wp_reconciler_add_operations(
     })
 }
 
+/// Verifies a `/v1/operations/get` answer and adds its operations without making a
+/// `wp_operations` of them (no copy of their text): the errors are
+/// `wp_data_api_verify_operations`'s, and then nothing is added. `tz` (NULL: "UTC") reads
+/// naive dates; `out_len` (may be NULL) gets how many operations the page held, which a host
+/// paging on its own compares with its `limit`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn wp_reconciler_add_page(
+    reconciler: *mut wp_reconciler,
+    api: *const wp_data_api,
+    http_status: u16,
+    body: *const u8,
+    body_len: usize,
+    tz: *const u8,
+    tz_len: usize,
+    out_len: *mut usize,
+) -> wp_result {
+    guard(|| {
+        let r = try_mut!(reconciler, "reconciler")?;
+        let api = try_ref!(api, "api")?;
+        let body = try_slice!(body, body_len, "body")?;
+        let tz = try_opt_str!(tz, tz_len, "tz")?.unwrap_or("UTC");
+        let page = api.inner.verify_page(http_status, body, tz)?;
+        r.inner.add_page(&page);
+        // Optional: NULL means the caller does not want it.
+        if let Ok(out) = out_ptr(out_len, "out_len") {
+            out.put(page.len());
+        }
+        Ok(())
+    })
+}
+
 /// The report of everything added so far.
 #[no_mangle]
 pub unsafe extern "C" fn wp_reconciler_report(

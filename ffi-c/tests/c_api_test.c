@@ -381,6 +381,8 @@ static void test_data_api(void) {
     bool done = false, present = true;
     const uint8_t *data = NULL;
     const char *query = "{\"interval_from\":\"2026-11-01 00:00:00\",\"interval_to\":\"2026-11-02 00:00:00\"}";
+    wp_bytes *signature = NULL;
+    char page[160];
 
     CHECK_CODE(wp_data_api_new(NULL, 5, S("secret"), NULL, 0, &api), WP_ERR_NULL_POINTER);
     CHECK_CODE(wp_data_api_new(S("token"), S("secret"), NULL, 0, NULL), WP_ERR_NULL_POINTER);
@@ -426,6 +428,22 @@ static void test_data_api(void) {
     CHECK_CODE(wp_reconciler_add_snapshot(rec, project, S("{}")), WP_ERR_INVALID_SNAPSHOT);
     CHECK_CODE(wp_reconciler_add_snapshot(NULL, project, S("{}")), WP_ERR_NULL_POINTER);
     CHECK_CODE(wp_reconciler_add_operations(rec, NULL), WP_ERR_NULL_POINTER);
+    /* add_page: pointers checked, errors as wp_data_api_verify_operations, out_len optional. */
+    n = 99;
+    CHECK_CODE(wp_reconciler_add_page(NULL, api, 200, S("{}"), NULL, 0, &n), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_reconciler_add_page(rec, NULL, 200, S("{}"), NULL, 0, &n), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_reconciler_add_page(rec, api, 200, NULL, 5, NULL, 0, &n), WP_ERR_NULL_POINTER);
+    CHECK_CODE(wp_reconciler_add_page(rec, api, 200, NULL, 0, NULL, 0, &n), WP_ERR_MALFORMED_JSON); /* empty */
+    CHECK_CODE(wp_reconciler_add_page(rec, api, 200, S("{\"operations\":[],\"signature\":\"x\"}"), NULL, 0, &n), WP_ERR_INVALID_SIGNATURE);
+    CHECK_CODE(wp_reconciler_add_page(rec, api, 429, S("{}"), NULL, 0, NULL), WP_ERR_RATE_LIMITED);
+    CHECK_CODE(wp_reconciler_add_page(rec, api, 200, S("{}"), S("Mars/Olympus"), &n), WP_ERR_INVALID_FIELD);
+    CHECK(n == 99); /* untouched by the failures */
+    CHECK_CODE(wp_sign(S("{\"operations\":[]}"), S("secret"), &signature), WP_OK);
+    snprintf(page, sizeof page, "{\"operations\":[],\"signature\":\"%s\"}", (const char *)signature->data);
+    wp_bytes_free(&signature);
+    CHECK_CODE(wp_reconciler_add_page(rec, api, 200, (const uint8_t *)page, strlen(page), NULL, 0, NULL), WP_OK);
+    CHECK_CODE(wp_reconciler_add_page(rec, api, 200, (const uint8_t *)page, strlen(page), S("UTC"), &n), WP_OK);
+    CHECK(n == 0);
     CHECK_CODE(wp_reconciler_report(rec, &report), WP_OK);
     CHECK_CODE(wp_report_len(report, &n), WP_OK);
     CHECK(n == 0);

@@ -617,6 +617,30 @@ TEST(DataApi, ReconciliationVectors) {
             EXPECT_EQ(report.count(it.key()), it.value().get<uint64_t>()) << it.key();
         }
         EXPECT_THROW(report.count("no_such_kind"), wp::Error);
+
+        // The same pages through add_page (no wp_operations made): the same report. A forged
+        // page throws and adds nothing.
+        wp::Reconciler paged(project);
+        for (const json &snap : s["snapshots"]) paged.add_snapshot(snap.get<std::string>());
+        for (json page : s["pages"]) {
+            page["signature"] = wp::sign(page.dump(), doc["token_secret"]);
+            EXPECT_EQ(paged.add_page(api, 200, page.dump()), page["operations"].size());
+            page["signature"] = wp::sign(page.dump(), doc["project_secret"]);
+            try {
+                paged.add_page(api, 200, page.dump());
+                ADD_FAILURE() << "a page signed with the project's secret was added";
+            } catch (const wp::Error &e) {
+                EXPECT_EQ(e.code(), WP_ERR_INVALID_SIGNATURE);
+            }
+        }
+        wp::Report again = paged.report();
+        ASSERT_EQ(again.size(), report.size()) << s["name"];
+        for (std::size_t i = 0; i < report.size(); i++) {
+            EXPECT_EQ(again.at(i).payment_id, report.at(i).payment_id);
+            EXPECT_EQ(again.at(i).kind, report.at(i).kind);
+            EXPECT_EQ(again.at(i).detail, report.at(i).detail);
+        }
+        EXPECT_EQ(again.matched(), report.matched());
     }
 }
 
