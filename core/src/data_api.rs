@@ -422,8 +422,8 @@ impl DataApi {
         self.verify(http_status, body, tz, Some(payment_id))
     }
 
-    /// Verifies an answer of `/operations/get` and keeps, of each operation, what
-    /// reconciliation reads (no copy of its text, no dates): for
+    /// Verifies an answer of `/operations/get` and keeps, of each operation, its decoded
+    /// fields (no copy of its text): for
     /// [`crate::reconcile::Reconciler::add_page`]. The checks and errors are
     /// [`DataApi::verify_operations`]'s, dates included.
     ///
@@ -438,7 +438,7 @@ impl DataApi {
     pub fn verify_page(&self, http_status: u16, body: &[u8], tz: &str) -> Result<OperationsPage> {
         let mut operations = Vec::new();
         self.read(http_status, body, tz, None, false, |op, _| {
-            operations.push(PageOperation::of(op))
+            operations.push(op.map(|t| CompactString::from(*t)))
         })?;
         Ok(OperationsPage { operations })
     }
@@ -576,19 +576,47 @@ pub struct RemoteOperation {
     pub raw: String,
 }
 
-/// One operation's fields as decoded from a verified page, borrowed from it: what
-/// [`RemoteOperation`] and [`OperationsPage`] keep, and what the reconciler reads.
+/// One operation's fields, with its texts as `S`: borrowed from a verified page ([`Decoded`]),
+/// or kept by an [`OperationsPage`].
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Decoded<'a> {
+pub(crate) struct Fields<S> {
     pub(crate) project_id: Option<u64>,
-    pub(crate) payment_id: &'a str,
+    pub(crate) payment_id: S,
     pub(crate) operation_id: u64,
-    pub(crate) operation_type: &'a str,
-    pub(crate) operation_status: &'a str,
+    pub(crate) operation_type: S,
+    pub(crate) operation_status: S,
     pub(crate) amount: Option<u64>,
-    pub(crate) currency: Option<&'a str>,
+    pub(crate) currency: Option<S>,
     pub(crate) created_at_ms: Option<i64>,
     pub(crate) completed_at_ms: Option<i64>,
+}
+
+/// An operation's fields as decoded, borrowed from its page: what [`RemoteOperation`] and
+/// [`OperationsPage`] keep, and what the reconciler reads.
+pub(crate) type Decoded<'a> = Fields<&'a str>;
+
+impl<S> Fields<S> {
+    /// The same fields, each text passed through `text`.
+    fn map<'s, T>(&'s self, text: impl Fn(&'s S) -> T) -> Fields<T> {
+        Fields {
+            project_id: self.project_id,
+            payment_id: text(&self.payment_id),
+            operation_id: self.operation_id,
+            operation_type: text(&self.operation_type),
+            operation_status: text(&self.operation_status),
+            amount: self.amount,
+            currency: self.currency.as_ref().map(&text),
+            created_at_ms: self.created_at_ms,
+            completed_at_ms: self.completed_at_ms,
+        }
+    }
+}
+
+impl<S: AsRef<str>> Fields<S> {
+    /// The same fields, borrowed.
+    fn decoded(&self) -> Decoded<'_> {
+        self.map(AsRef::as_ref)
+    }
 }
 
 impl<'a> Decoded<'a> {
@@ -657,7 +685,7 @@ impl RemoteOperation {
     }
 }
 
-/// A verified `/operations/get` page, as much of each operation as reconciliation reads: made
+/// A verified `/operations/get` page, each operation's decoded fields without its text: made
 /// by [`DataApi::verify_page`], added by [`crate::reconcile::Reconciler::add_page`]. Short
 /// texts are kept inline, so a page costs about one allocation, not several per operation.
 #[derive(Debug, Clone, Default)]
@@ -678,49 +706,12 @@ impl OperationsPage {
 
     /// Each operation's fields, in page order.
     pub(crate) fn decoded(&self) -> impl Iterator<Item = Decoded<'_>> {
-        self.operations.iter().map(PageOperation::decoded)
+        self.operations.iter().map(Fields::decoded)
     }
 }
 
-/// One operation of an [`OperationsPage`].
-#[derive(Debug, Clone)]
-struct PageOperation {
-    project_id: Option<u64>,
-    payment_id: CompactString,
-    operation_id: u64,
-    operation_type: CompactString,
-    operation_status: CompactString,
-    amount: Option<u64>,
-    currency: Option<CompactString>,
-}
-
-impl PageOperation {
-    fn of(op: Decoded<'_>) -> PageOperation {
-        PageOperation {
-            project_id: op.project_id,
-            payment_id: op.payment_id.into(),
-            operation_id: op.operation_id,
-            operation_type: op.operation_type.into(),
-            operation_status: op.operation_status.into(),
-            amount: op.amount,
-            currency: op.currency.map(CompactString::from),
-        }
-    }
-
-    fn decoded(&self) -> Decoded<'_> {
-        Decoded {
-            project_id: self.project_id,
-            payment_id: &self.payment_id,
-            operation_id: self.operation_id,
-            operation_type: &self.operation_type,
-            operation_status: &self.operation_status,
-            amount: self.amount,
-            currency: self.currency.as_deref(),
-            created_at_ms: None,
-            completed_at_ms: None,
-        }
-    }
-}
+/// One operation of an [`OperationsPage`]: short texts inline.
+type PageOperation = Fields<CompactString>;
 
 /// A date field: naive `YYYY-MM-DD hh:mm:ss` in `tz`, or ISO-8601 with an offset; empty → None.
 fn date_ms(op: &Obj<'_>, key: &str, tz: &TimeZone) -> Result<Option<i64>> {
