@@ -203,25 +203,33 @@ fn reconciliation_scenarios_give_the_reports_the_vectors_say() {
     );
     for scenario in doc["scenarios"].as_array().unwrap() {
         let name = s(scenario, "name");
-        let mut reconciler = Reconciler::new(&project);
-        for snap in scenario["snapshots"].as_array().unwrap() {
-            reconciler
-                .add_snapshot(&project, snap.as_str().unwrap())
-                .unwrap();
-        }
+        let stored = || {
+            let mut r = Reconciler::new(&project);
+            for snap in scenario["snapshots"].as_array().unwrap() {
+                r.add_snapshot(&project, snap.as_str().unwrap()).unwrap();
+            }
+            r
+        };
+        let mut reconciler = stored();
         let key = SecretKey::new(s(&doc, "token_secret"));
-        // Each page of the scenario, signed with the token's secret, verified and added.
-        let add_pages = |r: &mut Reconciler| {
+        // Each page of the scenario, signed with the token's secret, verified and added: as
+        // RemoteOperations, or (`whole`) read with verify_page and added with add_page.
+        let add_pages = |r: &mut Reconciler, whole: bool| {
             for page in scenario["pages"].as_array().unwrap() {
                 let mut page = page.clone();
                 page["signature"] = Value::String(sign(&page, &key).unwrap());
-                let ops = api
-                    .verify_operations(200, page.to_string().as_bytes(), "UTC")
-                    .unwrap();
-                r.add_operations(ops.iter());
+                let body = page.to_string();
+                if whole {
+                    let read = api.verify_page(200, body.as_bytes(), "UTC").unwrap();
+                    assert_eq!(read.len(), page["operations"].as_array().unwrap().len());
+                    r.add_page(&read);
+                } else {
+                    let ops = api.verify_operations(200, body.as_bytes(), "UTC").unwrap();
+                    r.add_operations(ops.iter());
+                }
             }
         };
-        add_pages(&mut reconciler);
+        add_pages(&mut reconciler, false);
         // A bad snapshot is an error and changes nothing.
         let before = reconciler.report();
         assert_eq!(
@@ -262,7 +270,7 @@ fn reconciliation_scenarios_give_the_reports_the_vectors_say() {
         // The same snapshots read first (as a host does on other threads) and added after,
         // the operations first: the same report.
         let mut later = Reconciler::new(&project);
-        add_pages(&mut later);
+        add_pages(&mut later, false);
         let summaries: Vec<_> = scenario["snapshots"]
             .as_array()
             .unwrap()
@@ -273,21 +281,8 @@ fn reconciliation_scenarios_give_the_reports_the_vectors_say() {
         assert_eq!(later.report(), report, "{name}: summaries added after");
 
         // The same pages read with verify_page and added whole: the same report.
-        let mut paged = Reconciler::new(&project);
-        for snap in scenario["snapshots"].as_array().unwrap() {
-            paged
-                .add_snapshot(&project, snap.as_str().unwrap())
-                .unwrap();
-        }
-        for page in scenario["pages"].as_array().unwrap() {
-            let mut page = page.clone();
-            page["signature"] = Value::String(sign(&page, &key).unwrap());
-            let read = api
-                .verify_page(200, page.to_string().as_bytes(), "UTC")
-                .unwrap();
-            assert_eq!(read.len(), page["operations"].as_array().unwrap().len());
-            paged.add_page(&read);
-        }
+        let mut paged = stored();
+        add_pages(&mut paged, true);
         assert_eq!(paged.report(), report, "{name}: pages added with add_page");
     }
 }
