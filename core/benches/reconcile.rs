@@ -5,7 +5,7 @@
 //! Run: `cargo bench -p wallet-partner --features data-api --bench reconcile`
 //! (a) HMAC-SHA512 of the page's canonical string alone (the floor: the signature covers it),
 //! (b) `verify_operations`: parse + verify + decode the page; `verify_page`: the same, keeping
-//!     only what reconciliation reads,
+//!     each operation's decoded fields without its text,
 //! (c) 1,000 snapshot summaries (`Reconciler::add_snapshot`),
 //! (d) adding the page's operations to a reconciler holding the snapshots, then `report`.
 #![allow(missing_docs)]

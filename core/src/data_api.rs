@@ -437,9 +437,15 @@ impl DataApi {
     /// ```
     pub fn verify_page(&self, http_status: u16, body: &[u8], tz: &str) -> Result<OperationsPage> {
         let mut operations = Vec::new();
-        self.read(http_status, body, tz, None, false, |op, _| {
-            operations.push(op.map(|t| CompactString::from(*t)))
-        })?;
+        self.read(
+            http_status,
+            body,
+            tz,
+            None,
+            false,
+            &mut operations,
+            |op, _| op.map(|t| CompactString::from(*t)),
+        )?;
         Ok(OperationsPage { operations })
     }
 
@@ -451,23 +457,32 @@ impl DataApi {
         payment_id: Option<&str>,
     ) -> Result<Verified<Vec<RemoteOperation>>> {
         let mut out = Vec::new();
-        let text = self.read(http_status, body, tz, payment_id, true, |op, raw| {
-            out.push(op.to_owned(raw.to_owned()))
-        })?;
+        let text = self.read(
+            http_status,
+            body,
+            tz,
+            payment_id,
+            true,
+            &mut out,
+            |op, raw| op.to_owned(raw.to_owned()),
+        )?;
         Ok(Verified::new(out, text, TOKEN_KEY_LABEL.into()))
     }
 
-    /// Checks an answer (status, size, UTF-8, JSON, signature) and hands each operation,
-    /// decoded, to `each` with its text as received (`""` unless `raw`); returns the body's
-    /// text. On an error `each` may have seen some operations: callers keep nothing then.
-    fn read<'t>(
+    /// Checks an answer (status, size, UTF-8, JSON, signature) and pushes onto `out`, sized
+    /// once for the page, what `make` makes of each operation, decoded, and its text as
+    /// received (`""` unless `raw`); returns the body's text. On an error `out` may hold some
+    /// operations: callers keep nothing then.
+    #[allow(clippy::too_many_arguments)]
+    fn read<'t, T>(
         &self,
         http_status: u16,
         body: &'t [u8],
         tz: &str,
         payment_id: Option<&str>,
         raw: bool,
-        mut each: impl FnMut(Decoded<'_>, &str),
+        out: &mut Vec<T>,
+        mut make: impl FnMut(Decoded<'_>, &str) -> T,
     ) -> Result<&'t str> {
         let zone = zone("tz", tz)?;
         if http_status != 200 {
@@ -489,12 +504,13 @@ impl DataApi {
             }
             None => return Err(Error::malformed("operations", "required")),
         };
+        out.reserve(items.len());
         let mut cursor = 0;
         for (i, item) in items.iter().enumerate() {
             let op = root.item("operations", i, item)?;
             let decoded = Decoded::of(&op, &zone, payment_id)?;
             if !raw {
-                each(decoded, "");
+                out.push(make(decoded, ""));
                 continue;
             }
             // The operation's text as received (always found: each is an object at depth 3).
@@ -502,10 +518,10 @@ impl DataApi {
                 Node::Obj(entries) => Span::find(spans, &mut cursor, entries),
                 _ => None,
             };
-            match found {
-                Some(t) => each(decoded, t),
-                None => each(decoded, &item.to_json()),
-            }
+            out.push(match found {
+                Some(t) => make(decoded, t),
+                None => make(decoded, &item.to_json()),
+            });
         }
         Ok(text)
     }
