@@ -399,11 +399,6 @@ impl Reconciler {
     pub fn report(&self) -> Report {
         let mut findings = Vec::new();
         let mut matched = 0;
-        let mut count = |local: Option<&Local>, before: usize, findings: &Vec<Finding>| {
-            if local.is_some() && findings.len() == before {
-                matched += 1;
-            }
-        };
         // Payments with a remote side are compared in the order of those sides in memory: read
         // in the table's order, each was a cache miss (perf: most of the report's time).
         let remotes = &self.payments.remotes;
@@ -411,28 +406,13 @@ impl Reconciler {
         for (id, sides) in self.payments.table.iter() {
             match sides.remote {
                 Some(i) => by_remote[i as usize] = Some((id, sides)),
-                None => {
-                    let before = findings.len();
-                    if let Some(local) = &sides.local {
-                        missing_remotely(id, local, &mut findings);
-                    }
-                    count(sides.local.as_ref(), before, &findings);
-                }
+                None => matched += report_one(id, sides, None, &self.labels, &mut findings),
             }
         }
         for (remote, payment) in remotes.iter().zip(by_remote) {
-            let Some((id, sides)) = payment else {
-                continue; // every remote side has its payment: not reached
-            };
-            let before = findings.len();
-            compare(
-                id,
-                sides.local.as_ref(),
-                remote,
-                &self.labels,
-                &mut findings,
-            );
-            count(sides.local.as_ref(), before, &findings);
+            if let Some((id, sides)) = payment {
+                matched += report_one(id, sides, Some(remote), &self.labels, &mut findings);
+            }
         }
         findings.sort_by(|a, b| {
             (&a.payment_id, a.kind, a.operation_id).cmp(&(&b.payment_id, b.kind, b.operation_id))
@@ -495,6 +475,23 @@ impl Payments {
         self.table
             .reserve(additional, |(key, _)| hasher.hash_one(key.as_str()));
     }
+}
+
+/// Adds one payment's findings; 1 when it is stored and both sides agree, else 0.
+fn report_one(
+    id: &str,
+    sides: &Sides,
+    remote: Option<&Remote>,
+    labels: &Labels,
+    out: &mut Vec<Finding>,
+) -> u64 {
+    let before = out.len();
+    match (&sides.local, remote) {
+        (local, Some(remote)) => compare(id, local.as_ref(), remote, labels, out),
+        (Some(local), None) => missing_remotely(id, local, out),
+        (None, None) => {}
+    }
+    u64::from(sides.local.is_some() && out.len() == before)
 }
 
 fn finding(
