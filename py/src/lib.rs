@@ -280,7 +280,7 @@ fn sign(params: &Bound<'_, PyAny>, secret: &Bound<'_, PyAny>) -> PyResult<String
 /// Signs a ready canonical string (the backend half of signing for a mobile app).
 #[pyfunction]
 fn sign_string(canonical: &Bound<'_, PyAny>, secret: &Bound<'_, PyAny>) -> PyResult<String> {
-    let text = str_arg(canonical, "canonical").py_err()?;
+    let text = str_view(canonical, "canonical").py_err()?;
     Ok(wp::signature::sign_string(&text, &key_of(secret).py_err()?))
 }
 
