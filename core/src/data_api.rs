@@ -490,7 +490,8 @@ impl DataApi {
         }
         let text = body_text(body)?;
         let bump = crate::arena::arena(text.len());
-        // Depth 3: the page (1), its `operations` array (2), each operation (3).
+        // Each operation's text is found by its span, kept only with `raw`: depth 3 is the page
+        // (1), its `operations` array (2), each operation (3); depth 0 keeps none.
         let (node, spans) = Node::parse_spans(text, &bump, if raw { 3 } else { 0 })?;
         let root = Obj::of(&node, "body")?;
         signature::verify_node(&node, std::slice::from_ref(&self.key), &bump, text.len())?;
